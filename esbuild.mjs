@@ -1,0 +1,14 @@
+// One small build script for every bundle: extension host, language server, webview apps.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning' };
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js',
+    platform: 'node', format: 'cjs', target: 'node18' }),
+  esbuild.build({ ...common, entryPoints: ['src/webview/functionTable/main.ts'], outfile: 'dist/webview/functionTable.js',
+    platform: 'browser', format: 'iife', target: 'es2020' }),
+]);

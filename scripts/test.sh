@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`, `.ci/run`): installs the tools, builds, packages, then runs every suite.
+# Each suite writes test-results/<suite>.json = {"suite": ..., "passed": N, "failed": N}:
+#   unit         mocha on out/test/unit/**/*.test.js                       (test/harness/runMocha.ts)
+#   python-3.X   bash scripts/test-python.sh
+#   integration  mocha inside code-server's real extension host            (test/integration/index.ts)
+#   e2e          Playwright UI tests on code-server with the VSIX installed (test/e2e/run.ts)
+# The last line printed is exactly "N passed, N failed"; the exit status is non-zero if anything failed.
+# A suite that crashed or wrote no counts counts as 1 failed. No process is left running afterwards.
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+source scripts/lib/code-server.sh
+
+RESULTS=$REPO/test-results
+RUN=$REPO/.pyrometer-run/test
+WORKLOADS=$REPO/../shared/workloads
+export PYROMETER_RESULTS_DIR=$RESULTS
+
+rm -rf "$RESULTS" "$RUN"
+mkdir -p "$RESULTS/screenshots" "$RESULTS/logs"
+
+# record_failure SUITE: an infrastructure failure (a failed build step) as a counts file of its own.
+record_failure() {
+  printf '{"suite":"%s","passed":0,"failed":1}\n' "$1" > "$RESULTS/$1.json"
+}
+
+# Summing lives in the EXIT path so that it also runs after Ctrl-C or an unexpected error: the last
+# line printed is always the total. Suites that never wrote their counts file count as 1 failed.
+EXPECTED_SUITES=(unit "python-*" integration e2e)
+summarize() {
+  pyro_print_timings
+  node - "$RESULTS" "${EXPECTED_SUITES[@]}" <<'JS'
+const fs = require('fs'), path = require('path');
+const [dir, ...expected] = process.argv.slice(2);
+const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort() : [];
+const glob = p => new RegExp('^' + p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '\\.json$');
+let passed = 0, failed = 0;
+const rows = [];
+for (const f of files) {
+  let p = 0, x = 1, note = '';
+  try {
+    const j = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    if (!Number.isInteger(j.passed) || !Number.isInteger(j.failed)) throw new Error('no integer counts');
+    p = j.passed; x = j.failed;
+  } catch (e) { note = ` (unreadable: ${e.message}; counted as 1 failed)`; }
+  passed += p; failed += x;
+  rows.push(`  ${f.replace(/\.json$/, '').padEnd(20)} ${String(p).padStart(4)} passed ${String(x).padStart(4)} failed${note}`);
+}
+for (const s of expected) {
+  if (!files.some(f => glob(s).test(f))) {
+    failed += 1;
+    rows.push(`  ${s.replace(/-\*$/, '').padEnd(20)}    -        1 failed (no counts file: crashed or did not run)`);
+  }
+}
+console.log('--- suites');
+console.log(rows.join('\n'));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
+JS
+}
+finish() {
+  local rc=${PYRO_EXIT_STATUS:-0}
+  cs_stop_all            # servers first, so the summary really is the last output
+  _pyro_stop_limited
+  summarize
+  local s=$?
+  [ "$s" -ne 0 ] && exit "$s"
+  exit "$rc"
+}
+pyro_on_exit finish
+
+# ---- preparation: each step that fails is recorded as a failure of its own; later steps still run
+# where they can (tsc emits even with type errors), and a suite missing its inputs fails on its own.
+pyro_phase setup-tools 1500 bash scripts/setup-tools.sh || record_failure prep-setup-tools
+pyro_phase npm-deps 900 pyro_npm_deps || record_failure prep-npm-deps
+pyro_phase build 300 npm run build || record_failure prep-build
+pyro_phase compile-tests 300 npm run compile-tests || record_failure prep-compile-tests
+pyro_phase package 300 npm run package || record_failure prep-package
+
+# ---- (a) unit
+pyro_phase unit 600 node out/test/harness/runMocha.js unit "$RESULTS/unit.json" out/test/unit
+
+# ---- (b) python (writes test-results/python-3.X.json itself)
+pyro_phase python 900 bash scripts/test-python.sh
+
+# ---- the real VS Code suites: code-server, isolated under $RUN
+cs_init "$RUN" || record_failure prep-code-server
+
+# (c) integration: the extension-host mocha suite; the extension is loaded from the repo as the
+# development extension (URL payload, honoured only with enable-smoke-test-driver).
+integration() {
+  cs_user_data "$RUN/integration" || return 1
+  mkdir -p "$RUN/integration/workspace" && cp "$WORKLOADS"/*.py "$RUN/integration/workspace/" || return 1
+  cs_start "$RUN/integration" auto "$RESULTS/logs/code-server-integration.log" \
+    "$RUN/integration/workspace" --vscode-option enable-smoke-test-driver || return 1
+  local rc=0
+  pyro_run_limited 900 node out/test/harness/extHostTests.js "http://127.0.0.1:$CS_PORT" "$REPO" \
+    "$REPO/out/test/integration/index.js" "$RUN/integration/workspace" || rc=$?
+  cs_stop
+  return "$rc"
+}
+pyro_timed integration integration
+
+# (d) e2e: Playwright UI tests on a plain server (toasts are hidden under the smoke-test driver)
+# with the packaged VSIX installed, as a user would have it.
+e2e() {
+  cs_user_data "$RUN/e2e" || return 1
+  pyro_run_limited 300 cs_install_vsix "$RUN/e2e" "$REPO/pyrometer.vsix" || return 1
+  mkdir -p "$RUN/e2e/workspace" && cp "$WORKLOADS"/*.py "$RUN/e2e/workspace/" || return 1
+  cs_start "$RUN/e2e" auto "$RESULTS/logs/code-server-e2e.log" "$RUN/e2e/workspace" || return 1
+  local rc=0
+  PYROMETER_E2E_URL="http://127.0.0.1:$CS_PORT" \
+  PYROMETER_E2E_WORKSPACE="$RUN/e2e/workspace" \
+  PYROMETER_E2E_USER_DATA="$RUN/e2e/user" \
+  PYROMETER_E2E_SCREENSHOTS="$RESULTS/screenshots" \
+  PYROMETER_E2E_RESULTS="$RESULTS/e2e.json" \
+    pyro_run_limited 1200 node out/test/e2e/run.js || rc=$?
+  cs_stop
+  return "$rc"
+}
+pyro_timed e2e e2e
+
+exit 0   # the EXIT hook prints the totals and sets the status

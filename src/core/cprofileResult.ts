@@ -1,0 +1,109 @@
+import { frameKindOf, resolveFrameFile } from './frameFiles';
+import {
+  asArray, asObject, JsonObject, numberField, optionalBoolean, optionalNumber, optionalString, stringField,
+} from './jsonFields';
+import { ProfileFormatError } from './profileErrors';
+import type {
+  CallEdgeStats, Frame, FunctionStats, Profile, PythonBuild, RunMetadata, TargetException,
+} from './profileModel';
+
+export const CPROFILE_SCHEMA = 'pyrometer.cprofile/1';
+
+/** Parses the runner's cProfile result (docs/runner-protocol.md) into the profile model. */
+export function parseCProfileResult(text: string): Profile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileFormatError('The cProfile result is not valid JSON (the run may have been cut short).',
+      (e as Error).message);
+  }
+  const root = asObject(raw, 'result');
+  if (root.schema !== CPROFILE_SCHEMA) {
+    throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${CPROFILE_SCHEMA}.`);
+  }
+  const metadata = parseMetadata(asObject(root.metadata, 'metadata'));
+  const frames: Frame[] = [];
+  const frameIndexByKey = new Map<string, number>();
+  const frameIndexOf = (o: JsonObject, where: string): number => {
+    const file = stringField(o, 'file', where);
+    const line = numberField(o, 'line', where);
+    const name = stringField(o, 'name', where);
+    const key = `${file}\0${line}\0${name}`;
+    let index = frameIndexByKey.get(key);
+    if (index === undefined) {
+      const kind = frameKindOf(file, name);
+      index = frames.length;
+      frames.push({ name, file: resolveFrameFile(file, kind, metadata.cwd), line, kind });
+      frameIndexByKey.set(key, index);
+    }
+    return index;
+  };
+
+  const functions: FunctionStats[] = asArray(root.functions, 'functions').map((entry, i) => {
+    const where = `functions[${i}]`;
+    const o = asObject(entry, where);
+    const callers: CallEdgeStats[] = asArray(o.callers ?? [], `${where}.callers`).map((c, j) => {
+      const cw = `${where}.callers[${j}]`;
+      const co = asObject(c, cw);
+      return {
+        callerIndex: frameIndexOf(co, cw),
+        totalCalls: numberField(co, 'totalCalls', cw),
+        primitiveCalls: numberField(co, 'primitiveCalls', cw),
+        selfSeconds: numberField(co, 'selfSeconds', cw),
+        cumulativeSeconds: numberField(co, 'cumulativeSeconds', cw),
+      };
+    });
+    return {
+      frameIndex: frameIndexOf(o, where),
+      primitiveCalls: numberField(o, 'primitiveCalls', where),
+      totalCalls: numberField(o, 'totalCalls', where),
+      selfSeconds: numberField(o, 'selfSeconds', where),
+      cumulativeSeconds: numberField(o, 'cumulativeSeconds', where),
+      callers,
+    };
+  });
+  return { source: 'cProfile', metadata, frames, functions, totalSeconds: numberField(root, 'totalSeconds', 'result') };
+}
+
+function parseMetadata(m: JsonObject): RunMetadata {
+  const py = asObject(m.python, 'metadata.python');
+  const python: PythonBuild = {
+    version: stringField(py, 'version', 'metadata.python'),
+    implementation: optionalString(py, 'implementation') ?? 'unknown',
+    executable: optionalString(py, 'executable') ?? '',
+    compiler: optionalString(py, 'compiler'),
+    debugBuild: optionalBoolean(py, 'debugBuild'),
+    optimizeLevel: optionalNumber(py, 'optimizeLevel'),
+    gilDisabled: optionalBoolean(py, 'gilDisabled'),
+  };
+  const capabilities: Record<string, boolean> = {};
+  if (typeof m.capabilities === 'object' && m.capabilities !== null) {
+    for (const [k, v] of Object.entries(m.capabilities)) if (typeof v === 'boolean') capabilities[k] = v;
+  }
+  return {
+    tool: optionalString(m, 'tool') ?? 'cProfile',
+    python,
+    platform: optionalString(m, 'platform') ?? '',
+    argv: asArray(m.argv ?? [], 'metadata.argv').map(String),
+    cwd: stringField(m, 'cwd', 'metadata'),
+    script: optionalString(m, 'script') ?? '',
+    startedAt: optionalString(m, 'startedAt') ?? '',
+    wallSeconds: optionalNumber(m, 'wallSeconds') ?? 0,
+    cpuSeconds: optionalNumber(m, 'cpuSeconds') ?? 0,
+    exitCode: optionalNumber(m, 'exitCode') ?? 0,
+    exception: m.exception ? parseException(asObject(m.exception, 'metadata.exception')) : null,
+    threadsSeen: optionalNumber(m, 'threadsSeen') ?? 0,
+    capabilities,
+  };
+}
+
+function parseException(e: JsonObject): TargetException {
+  const phase = optionalString(e, 'phase');
+  return {
+    type: optionalString(e, 'type') ?? 'Exception',
+    message: optionalString(e, 'message') ?? '',
+    traceback: optionalString(e, 'traceback') ?? '',
+    phase: phase === 'start' || phase === 'compile' ? phase : 'run',
+  };
+}

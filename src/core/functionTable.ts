@@ -1,0 +1,50 @@
+import { displayPath, isLinkable } from './frameFiles';
+import { pstatsCalls, perCallSeconds, pstatsSeconds } from './pstatsNumbers';
+import type { Profile } from './profileModel';
+
+/** One row of the pstats-like function table, with the display strings pstats itself would print. */
+export interface FunctionRow {
+  readonly frameIndex: number;
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  /** False for builtins and pseudo-files: listed, but there is no source to open. */
+  readonly linkable: boolean;
+  readonly totalCalls: number;
+  readonly primitiveCalls: number;
+  readonly selfSeconds: number;
+  readonly cumulativeSeconds: number;
+  readonly display: {
+    readonly ncalls: string;
+    readonly tottime: string;
+    readonly tottimePercall: string;
+    readonly cumtime: string;
+    readonly cumtimePercall: string;
+    readonly location: string;
+  };
+}
+
+export function functionRows(profile: Profile): FunctionRow[] {
+  return profile.functions.map(fn => {
+    const frame = profile.frames[fn.frameIndex];
+    return {
+      frameIndex: fn.frameIndex,
+      name: frame.name,
+      file: frame.file,
+      line: frame.line,
+      linkable: isLinkable(frame.file, frame.kind),
+      totalCalls: fn.totalCalls,
+      primitiveCalls: fn.primitiveCalls,
+      selfSeconds: fn.selfSeconds,
+      cumulativeSeconds: fn.cumulativeSeconds,
+      display: {
+        ncalls: pstatsCalls(fn.totalCalls, fn.primitiveCalls),
+        tottime: pstatsSeconds(fn.selfSeconds),
+        tottimePercall: perCallSeconds(fn.selfSeconds, fn.totalCalls),
+        cumtime: pstatsSeconds(fn.cumulativeSeconds),
+        cumtimePercall: perCallSeconds(fn.cumulativeSeconds, fn.primitiveCalls),
+        location: frame.kind === 'builtin' ? '' : `${displayPath(frame.file, profile.metadata.cwd)}:${frame.line}`,
+      },
+    };
+  });
+}

@@ -1,0 +1,43 @@
+import { ProfileFormatError } from './profileErrors';
+
+/** Typed accessors for parsed JSON, so nothing untyped flows from a file into the model. */
+export type JsonObject = { readonly [key: string]: unknown };
+
+export function asObject(value: unknown, where: string): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProfileFormatError(`${where} should be an object`);
+  }
+  return value as JsonObject;
+}
+
+export function asArray(value: unknown, where: string): readonly unknown[] {
+  if (!Array.isArray(value)) throw new ProfileFormatError(`${where} should be a list`);
+  return value;
+}
+
+export function stringField(o: JsonObject, key: string, where: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new ProfileFormatError(`${where}.${key} should be a string`);
+  return v;
+}
+
+export function numberField(o: JsonObject, key: string, where: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProfileFormatError(`${where}.${key} should be a number`);
+  return v;
+}
+
+export function optionalString(o: JsonObject, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function optionalNumber(o: JsonObject, key: string): number | undefined {
+  const v = o[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function optionalBoolean(o: JsonObject, key: string): boolean | undefined {
+  const v = o[key];
+  return typeof v === 'boolean' ? v : undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * Just enough reading of Python source to place figures on lines: where a def is now (after edits),
+ * the lines of its body, and the lines that call a given name. Textual, not a parser: it is used to
+ * place decorations, never to compute a figure.
+ */
+
+const INDENT = /^[ \t]*/;
+/** Python identifiers may be non-ASCII (PEP 3131). */
+const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+
+export function indentOf(line: string): number {
+  return INDENT.exec(line)![0].replace(/\t/g, '        ').length;
+}
+
+function isCodeLine(line: string): boolean {
+  const t = line.trim();
+  return t !== '' && !t.startsWith('#');
+}
+
+function defPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${escaped}[ \\t]*[(\\[]`, 'u');
+}
+
+/**
+ * The 0-based line of `def name` nearest to where the profile says the function starts.
+ * pstats' line is the code object's first line: the first decorator for decorated functions,
+ * so the nearest def at or below wins ties. Undefined when the def is gone.
+ */
+export function locateDef(lines: readonly string[], name: string, recordedLine: number): number | undefined {
+  if (!IDENTIFIER.test(name)) return undefined;
+  const pattern = defPattern(name);
+  const expected = recordedLine - 1;
+  let best: number | undefined;
+  let bestDistance = Infinity;
+  for (let i = 0; i < lines.length; i++) {
+    if (!pattern.test(lines[i])) continue;
+    const distance = i >= expected ? i - expected : (expected - i) + 0.5;
+    if (distance < bestDistance) {
+      best = i;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** The 0-based line range [start, end) of a def's body, signature continuation lines excluded. */
+export function defBodyRange(lines: readonly string[], defLine: number): { start: number; end: number } {
+  const defIndent = indentOf(lines[defLine]);
+  let depth = 0;
+  let i = defLine;
+  // The signature may span lines; it ends at the line where brackets balance.
+  for (; i < lines.length; i++) {
+    for (const ch of lines[i].replace(/#.*$/, '')) {
+      if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) depth--;
+    }
+    if (depth <= 0) break;
+  }
+  const start = i + 1;
+  let end = start;
+  for (let j = start; j < lines.length; j++) {
+    if (!isCodeLine(lines[j])) continue;
+    if (indentOf(lines[j]) <= defIndent) break;
+    end = j + 1;
+  }
+  return { start, end };
+}
+
+/** Top-level lines that belong to no def or class: the body of `<module>`. */
+export function moduleLevelLines(lines: readonly string[]): number[] {
+  const result: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!isCodeLine(lines[i])) continue;
+    if (indentOf(lines[i]) === 0 && /^(?:async[ \t]+)?(?:def|class)[ \t]/.test(lines[i])) {
+      const { end } = defBodyRange(lines, i);
+      i = Math.max(i, end - 1);
+      continue;
+    }
+    result.push(i);
+  }
+  return result;
+}
+
+/** The name a call site would use for a profiled function: 'inc', or 'len' for '<built-in method builtins.len>'. */
+export function callableName(frameName: string): string | undefined {
+  if (IDENTIFIER.test(frameName)) return frameName;
+  const builtin = /^<built-in method (?:[\w.]+\.)?(\w+)>$/.exec(frameName);
+  if (builtin) return builtin[1];
+  const method = /^<method '(\w+)' of /.exec(frameName);
+  if (method) return method[1];
+  return undefined;
+}
+
+/** Lines (0-based, among `candidates`) whose code calls `name(` — comments and string quotes ignored roughly. */
+export function callSiteLines(lines: readonly string[], candidates: Iterable<number>, name: string): number[] {
+  const pattern = new RegExp(`(?:^|[^\\p{ID_Continue}.])${name}[ \\t]*\\(|\\.${name}[ \\t]*\\(`, 'u');
+  const result: number[] = [];
+  for (const i of candidates) {
+    const code = lines[i].replace(/#.*$/, '');
+    if (pattern.test(code) && !defPattern(name).test(code)) result.push(i);
+  }
+  return result;
+}

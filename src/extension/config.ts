@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+
+/** Every Pyrometer setting, read in one place with its type and default. */
+export interface PyrometerConfig {
+  /** Interpreter from settings; ignored in an untrusted workspace. */
+  readonly pythonPath: string;
+  readonly timeoutSeconds: number;
+  readonly maxRunsKept: number;
+  readonly callSiteMinPercent: number;
+  readonly maxOutputMegabytes: number;
+}
+
+export function readConfig(scope?: vscode.Uri): PyrometerConfig {
+  const c = vscode.workspace.getConfiguration('pyrometer', scope);
+  return {
+    pythonPath: vscode.workspace.isTrusted ? c.get<string>('pythonPath', '').trim() : '',
+    timeoutSeconds: Math.max(0, c.get<number>('timeoutSeconds', 600)),
+    maxRunsKept: Math.max(1, c.get<number>('maxRunsKept', 20)),
+    callSiteMinPercent: Math.max(0, c.get<number>('callSiteMinPercent', 2)),
+    maxOutputMegabytes: Math.max(1, c.get<number>('maxOutputMegabytes', 10)),
+  };
+}
+
+export function onConfigChange(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration(e => {
+    if (e.affectsConfiguration('pyrometer')) listener();
+  });
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import type { FromFunctionTable, ToFunctionTable } from '../protocol/functionTableMessages';
+import { FunctionTableResult, Requests } from '../protocol/serverRequests';
+import type { ServerClient } from './serverClient';
+import { openSourceAt } from './sourceNavigation';
+
+/** The pstats-like table of the shown run, in the Pyrometer view: sortable columns, click → source. */
+export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'pyrometer.functions';
+  private view: vscode.WebviewView | undefined;
+  private pendingHighlight: number | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly server: ServerClient) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const webview = view.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    webview.html = this.html(webview);
+    webview.onDidReceiveMessage((msg: FromFunctionTable) => {
+      if (msg.type === 'ready') void this.refresh();
+      else if (msg.type === 'openSource') void openSourceAt(msg.file, msg.line);
+    });
+    view.onDidChangeVisibility(() => { if (view.visible) void this.refresh(); });
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.view) return;
+    const table = this.server.isRunning
+      ? await this.server.request<FunctionTableResult>(Requests.functionTable, {})
+      : { runId: null, label: '', rows: [] };
+    await this.post({ type: 'rows', label: table.label, rows: table.rows });
+    if (this.pendingHighlight !== undefined) {
+      await this.post({ type: 'highlight', frameIndex: this.pendingHighlight });
+      this.pendingHighlight = undefined;
+    }
+  }
+
+  async reveal(frameIndex: number): Promise<void> {
+    this.pendingHighlight = frameIndex;
+    await vscode.commands.executeCommand(`${FunctionTableView.viewId}.focus`);
+    if (this.view) await this.refresh();
+  }
+
+  private post(message: ToFunctionTable): Thenable<boolean> {
+    return this.view ? this.view.webview.postMessage(message) : Promise.resolve(false);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'functionTable.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'functionTable.css'));
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Pyrometer functions</title></head>
+<body><div id="caption">No profile yet.</div><table id="functions" aria-label="Profiled functions"></table>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
+  }
+
+  dispose(): void {
+    this.view = undefined;
+  }
+}

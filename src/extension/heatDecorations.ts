@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { HEAT_LEVELS, heatLevel, LineAnnotation } from '../core/lineAnnotations';
+import { LineAnnotationsResult, Requests } from '../protocol/serverRequests';
+import type { ServerClient } from './serverClient';
+
+const REFRESH_AFTER_EDIT_MS = 300;
+
+/** Heat backgrounds and after-text on profiled lines of every visible Python editor, from the server. */
+export class HeatDecorations implements vscode.Disposable {
+  private readonly levels: vscode.TextEditorDecorationType[];
+  private readonly disposables: vscode.Disposable[] = [];
+  private editTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly server: ServerClient) {
+    this.levels = Array.from({ length: HEAT_LEVELS }, (_, level) => vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: `rgba(255, 96, 0, ${(0.06 + 0.08 * level).toFixed(2)})`,
+      overviewRulerColor: `rgba(255, 96, 0, ${(0.3 + 0.15 * level).toFixed(2)})`,
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em' },
+    }));
+    this.disposables.push(
+      vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
+      vscode.workspace.onDidChangeTextDocument(e => {
+        if (e.document.languageId !== 'python' || e.contentChanges.length === 0) return;
+        clearTimeout(this.editTimer);
+        this.editTimer = setTimeout(() => this.refreshAll(), REFRESH_AFTER_EDIT_MS);
+      }),
+    );
+  }
+
+  /** Re-asks the server for every visible Python editor; cheap when nothing is profiled. */
+  refreshAll(): void {
+    if (!this.server.isRunning) return;
+    for (const editor of vscode.window.visibleTextEditors) void this.refresh(editor);
+  }
+
+  private async refresh(editor: vscode.TextEditor): Promise<void> {
+    if (editor.document.languageId !== 'python' || editor.document.uri.scheme !== 'file') return;
+    let result: LineAnnotationsResult;
+    try {
+      result = await this.server.request<LineAnnotationsResult>(Requests.lineAnnotations, { uri: editor.document.uri.toString() });
+    } catch {
+      return; // the server is restarting; the restart refreshes again
+    }
+    const byLevel: vscode.DecorationOptions[][] = this.levels.map(() => []);
+    for (const a of result.annotations) {
+      if (!a.afterText || a.line >= editor.document.lineCount) continue;
+      byLevel[heatLevel(a.heat)].push(decorationFor(a, editor.document));
+    }
+    this.levels.forEach((type, level) => editor.setDecorations(type, byLevel[level]));
+  }
+
+  clearAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) for (const type of this.levels) editor.setDecorations(type, []);
+  }
+
+  dispose(): void {
+    clearTimeout(this.editTimer);
+    this.levels.forEach(d => d.dispose());
+    this.disposables.forEach(d => d.dispose());
+  }
+}
+
+function decorationFor(a: LineAnnotation, doc: vscode.TextDocument): vscode.DecorationOptions {
+  const line = doc.lineAt(a.line);
+  return { range: line.range, renderOptions: { after: { contentText: a.afterText } } };
+}

@@ -1,0 +1,89 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+/** A finished run as the history shows it; the profile itself stays in result.json beside it. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly label: string;
+  readonly script: string;
+  readonly interpreter: string;
+  readonly interpreterSource: string;
+  readonly pythonVersion: string;
+  readonly finishedAt: string;
+  readonly totalSeconds: number;
+  readonly wallSeconds: number;
+  readonly exitCode: number;
+  /** Shown next to the run when the script did not end cleanly. */
+  readonly problem?: string;
+  readonly resultPath: string;
+}
+
+/** Runs kept in the workspace's storage (not the workspace), newest first, capped at maxRunsKept. */
+export class RunHistory {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private records: RunRecord[] | undefined;
+
+  constructor(private readonly storageRoot: vscode.Uri) {}
+
+  get runsDir(): string {
+    return path.join(this.storageRoot.fsPath, 'runs');
+  }
+
+  newRunDir(): { runId: string; dir: string } {
+    const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
+    return { runId, dir: path.join(this.runsDir, runId) };
+  }
+
+  async list(): Promise<RunRecord[]> {
+    if (this.records) return this.records;
+    const records: RunRecord[] = [];
+    let names: string[] = [];
+    try {
+      names = await fs.readdir(this.runsDir);
+    } catch {
+      // no runs yet
+    }
+    for (const name of names) {
+      try {
+        records.push(JSON.parse(await fs.readFile(path.join(this.runsDir, name, 'run.json'), 'utf8')) as RunRecord);
+      } catch {
+        // An unfinished run (the editor closed mid-run) has no record: its folder is litter.
+        await fs.rm(path.join(this.runsDir, name), { recursive: true, force: true });
+      }
+    }
+    this.records = records.sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
+    return this.records;
+  }
+
+  async add(record: RunRecord, maxRunsKept: number): Promise<RunRecord[]> {
+    await fs.writeFile(path.join(this.runsDir, record.runId, 'run.json'), JSON.stringify(record, null, 1));
+    const all = [record, ...(await this.list()).filter(r => r.runId !== record.runId)];
+    const evicted = all.slice(maxRunsKept);
+    this.records = all.slice(0, maxRunsKept);
+    await Promise.all(evicted.map(r => this.removeFiles(r.runId)));
+    this.changed.fire();
+    return evicted;
+  }
+
+  async discard(runDir: string): Promise<void> {
+    await fs.rm(runDir, { recursive: true, force: true });
+  }
+
+  async clear(): Promise<RunRecord[]> {
+    const all = await this.list();
+    await Promise.all(all.map(r => this.removeFiles(r.runId)));
+    this.records = [];
+    this.changed.fire();
+    return all;
+  }
+
+  private async removeFiles(runId: string): Promise<void> {
+    await fs.rm(path.join(this.runsDir, runId), { recursive: true, force: true });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind } from 'vscode-languageclient/node';
+import { Notifications } from '../protocol/serverRequests';
+
+/**
+ * The language server, started on first need (never at activation): it holds profiles and parses them,
+ * so the extension host stays responsive.
+ */
+export class ServerClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private readonly activeRunChanged = new vscode.EventEmitter<string | null>();
+  readonly onActiveRunChanged = this.activeRunChanged.event;
+  private restartsSeen = 0;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void) {}
+
+  get isRunning(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  async get(): Promise<LanguageClient> {
+    if (this.client?.state === State.Running) return this.client;
+    this.starting ??= this.start();
+    return this.starting;
+  }
+
+  async request<R>(method: string, params: unknown): Promise<R> {
+    return (await this.get()).sendRequest<R>(method, params);
+  }
+
+  private async start(): Promise<LanguageClient> {
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const client = new LanguageClient('pyrometer', 'Pyrometer', {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    }, {
+      documentSelector: [{ scheme: 'file', language: 'python' }],
+      outputChannelName: 'Pyrometer Language Server',
+    });
+    client.onNotification(Notifications.activeRunChanged, (p: { runId: string | null }) => this.activeRunChanged.fire(p.runId));
+    client.onDidChangeState(e => {
+      // The client restarts a crashed server by itself; the store must be reloaded into the new process.
+      if (e.oldState === State.Starting && e.newState === State.Running && this.client === client) {
+        if (this.restartsSeen++ > 0) this.onRestart();
+      }
+    });
+    this.client = client;
+    await client.start();
+    return client;
+  }
+
+  dispose(): void {
+    void this.client?.stop();
+    this.activeRunChanged.dispose();
+  }
+}

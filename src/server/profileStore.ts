@@ -1,0 +1,47 @@
+import { CallGraph } from '../core/callGraph';
+import type { Profile } from '../core/profileModel';
+
+export interface StoredRun {
+  readonly runId: string;
+  readonly label: string;
+  readonly profile: Profile;
+  readonly graph: CallGraph;
+}
+
+/** The profiles the server holds, and which one the editor is showing. Older runs beyond the cap are dropped. */
+export class ProfileStore {
+  private readonly runs = new Map<string, StoredRun>();
+  private activeId: string | null = null;
+
+  constructor(private readonly maxRunsInMemory = 10) {}
+
+  add(runId: string, label: string, profile: Profile): StoredRun {
+    const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile) };
+    this.runs.delete(runId);
+    this.runs.set(runId, run);
+    for (const id of this.runs.keys()) {
+      if (this.runs.size <= this.maxRunsInMemory) break;
+      if (id !== this.activeId) this.runs.delete(id);
+    }
+    return run;
+  }
+
+  remove(runId: string): void {
+    this.runs.delete(runId);
+    if (this.activeId === runId) this.activeId = null;
+  }
+
+  setActive(runId: string | null): boolean {
+    if (runId !== null && !this.runs.has(runId)) return false;
+    this.activeId = runId;
+    return true;
+  }
+
+  get(runId: string): StoredRun | undefined {
+    return this.runs.get(runId);
+  }
+
+  active(): StoredRun | undefined {
+    return this.activeId === null ? undefined : this.runs.get(this.activeId);
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  CodeLens, createConnection, Hover, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { functionHoverMarkdown } from '../core/functionSummary';
+import { functionRows } from '../core/functionTable';
+import { ProfileFormatError } from '../core/profileErrors';
+import {
+  FunctionTableParams, FunctionTableResult, LineAnnotationsParams, LineAnnotationsResult, LoadRunParams, LoadRunResult,
+  Notifications, Requests, ServerSettings, SetActiveRunParams,
+} from '../protocol/serverRequests';
+import { loadCProfileResult } from '../runners/cprofile';
+import { DocumentAnnotations } from './documentAnnotations';
+import { ProfileStore } from './profileStore';
+
+/** The language server: owns the profiles, parses them off the extension host, answers what editors draw. */
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const store = new ProfileStore();
+let settings: ServerSettings = { callSiteMinPercent: 2 };
+const annotations = new DocumentAnnotations(() => ({ callSiteMinFraction: settings.callSiteMinPercent / 100 }));
+
+connection.onInitialize(() => ({
+  capabilities: {
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    codeLensProvider: { resolveProvider: false },
+    hoverProvider: true,
+  },
+}));
+
+function activeAnnotationsFor(uri: string) {
+  const run = store.active();
+  const doc = documents.get(uri);
+  return run && doc ? { run, list: annotations.for(run, doc) } : undefined;
+}
+
+function refreshEditors(): void {
+  connection.sendNotification(Notifications.activeRunChanged, { runId: store.active()?.runId ?? null });
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<LoadRunResult> => {
+  try {
+    const profile = await loadCProfileResult(params.resultPath);
+    const run = store.add(params.runId, params.label, profile);
+    if (params.activate) {
+      store.setActive(run.runId);
+      refreshEditors();
+    }
+    return {
+      ok: true,
+      summary: {
+        runId: run.runId, label: run.label, totalSeconds: profile.totalSeconds,
+        functionCount: profile.functions.length, metadata: profile.metadata,
+      },
+    };
+  } catch (e) {
+    const message = e instanceof ProfileFormatError ? e.message : `Could not read the profile: ${(e as Error).message}`;
+    return { ok: false, error: message };
+  }
+});
+
+connection.onRequest(Requests.setActiveRun, (params: SetActiveRunParams): boolean => {
+  const changed = store.setActive(params.runId);
+  if (changed) refreshEditors();
+  return changed;
+});
+
+connection.onRequest(Requests.unloadRun, (params: { runId: string }) => {
+  const wasActive = store.active()?.runId === params.runId;
+  store.remove(params.runId);
+  if (wasActive) refreshEditors();
+});
+
+connection.onRequest(Requests.settings, (params: ServerSettings) => {
+  settings = params;
+  refreshEditors();
+});
+
+connection.onRequest(Requests.lineAnnotations, (params: LineAnnotationsParams): LineAnnotationsResult => {
+  const found = activeAnnotationsFor(params.uri);
+  return { runId: found?.run.runId ?? null, annotations: found?.list ?? [] };
+});
+
+connection.onRequest(Requests.functionTable, (params: FunctionTableParams): FunctionTableResult => {
+  const run = params.runId ? store.get(params.runId) : store.active();
+  return run
+    ? { runId: run.runId, label: run.label, rows: functionRows(run.profile) }
+    : { runId: null, label: '', rows: [] };
+});
+
+connection.onCodeLens((params): CodeLens[] => {
+  const found = activeAnnotationsFor(params.textDocument.uri);
+  if (!found) return [];
+  return found.list.filter(a => a.lensText).map(a => ({
+    range: { start: { line: a.line, character: 0 }, end: { line: a.line, character: 0 } },
+    command: { title: a.lensText!, command: 'pyrometer.revealFunction', arguments: [found.run.runId, a.frameIndex] },
+  }));
+});
+
+connection.onHover((params): Hover | null => {
+  const found = activeAnnotationsFor(params.textDocument.uri);
+  if (!found) return null;
+  const onLine = found.list.filter(a => a.line === params.position.line && (a.kind === 'callSite' || a.afterText));
+  if (onLine.length === 0) return null;
+  const sections = onLine.map(a => {
+    const fn = found.run.graph.stats(a.frameIndex);
+    if (!fn) return '';
+    const head = a.kind === 'callSite' ? `Call site (matched by name in the caller's body)\n\n` : '';
+    return head + functionHoverMarkdown(fn, found.run.graph);
+  });
+  return { contents: { kind: MarkupKind.Markdown, value: sections.filter(Boolean).join('\n\n---\n\n') } };
+});
+
+documents.onDidClose(e => annotations.forget(e.document.uri));
+documents.listen(connection);
+connection.listen();

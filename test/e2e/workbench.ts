@@ -1,0 +1,207 @@
+// A small driver for VS Code's workbench (code-server) in Chromium, for the e2e tests (test/e2e/*.e2e.ts).
+// It only uses what a user sees: the Explorer, the command palette, Quick Open, context menus,
+// CodeLens, decorations and notifications.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+
+/** Where the e2e runner finds the server and its files (set by scripts/test.sh). */
+export interface E2EEnv {
+  baseUrl: string;      // PYROMETER_E2E_URL        http://127.0.0.1:PORT
+  workspace: string;    // PYROMETER_E2E_WORKSPACE  the folder code-server opens
+  userDataDir: string;  // PYROMETER_E2E_USER_DATA  code-server's --user-data-dir
+  screenshots: string;  // PYROMETER_E2E_SCREENSHOTS
+}
+
+export interface E2EContext {
+  env: E2EEnv;
+  /** A fresh browser page on the workbench, with the Explorer showing the workspace. */
+  openWorkbench(): Promise<Workbench>;
+  log(...args: unknown[]): void;
+}
+
+export interface E2ETest {
+  name: string;
+  /** Whole-test limit in ms (default 180 s). */
+  timeoutMs?: number;
+  run(ctx: E2EContext): Promise<void>;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (s: string): RegExp => new RegExp(`^\\s*${escapeRegExp(s)}\\s*$`);
+/** Monaco renders spaces as U+00A0; compare texts with normal spaces. */
+export const normalizeText = (s: string): string => s.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ').trim();
+
+export class Workbench {
+  /** Page console errors and page errors, for failure reports. */
+  readonly errors: string[] = [];
+
+  private constructor(readonly page: Page, private readonly context: BrowserContext, private readonly env: E2EEnv) {
+    page.on('pageerror', (e) => this.errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(`console: ${m.text()}`); });
+  }
+
+  static async open(browser: Browser, env: E2EEnv, folder = env.workspace): Promise<Workbench> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const wb = new Workbench(page, context, env);
+    await page.goto(`${env.baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await wb.waitForExplorer();
+    return wb;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+  }
+
+  /** Waits until the Explorer lists files (or the given file). */
+  async waitForExplorer(fileName?: string, timeout = 90_000): Promise<void> {
+    const rows = this.page.locator('.explorer-folders-view .monaco-list-row');
+    await (fileName ? this.explorerRow(fileName) : rows.first()).waitFor({ timeout });
+  }
+
+  private explorerRow(fileName: string): Locator {
+    return this.page.locator('.explorer-folders-view .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: exactly(fileName) }),
+    });
+  }
+
+  /**
+   * Runs a command through the palette (F1, `>label`, pick the row whose label is exactly `label`).
+   * Commands contributed by an extension appear once the extension host has registered them, so
+   * this retries until `timeout`.
+   */
+  async runCommand(label: string, timeout = 60_000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    const row = this.page.locator('.quick-input-list .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: exactly(label) }),
+    });
+    await this.retry(`command "${label}" in the palette`, timeout, async () => {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('>' + label);
+      try {
+        await row.first().waitFor({ timeout: 5_000 });
+      } catch (e) {
+        await this.page.keyboard.press('Escape');
+        throw e;
+      }
+      await row.first().click();
+    });
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  async openFile(fileName: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').fill(fileName);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: fileName }).waitFor({ timeout: 30_000 });
+    await this.page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 30_000 });
+  }
+
+  /**
+   * Right-clicks `fileName` in the Explorer and picks the context-menu item labelled exactly `itemLabel`.
+   * Items contributed by an extension appear only after the extension host has scanned it: the menu is
+   * reopened until the item shows or `timeout` passes.
+   */
+  async explorerContextMenu(fileName: string, itemLabel: string, timeout = 60_000): Promise<void> {
+    const row = this.explorerRow(fileName);
+    await row.waitFor({ timeout });
+    const item = this.page.locator('.monaco-menu .action-menu-item', {
+      has: this.page.locator('.action-label', { hasText: exactly(itemLabel) }),
+    });
+    await this.retry(`"${itemLabel}" in the context menu of ${fileName}`, timeout, async () => {
+      await row.click({ button: 'right' });
+      try {
+        await item.first().waitFor({ timeout: 3_000 });
+      } catch (e) {
+        await this.page.keyboard.press('Escape');
+        throw e;
+      }
+      await item.first().click();
+    });
+  }
+
+  /** Texts of every CodeLens line currently rendered (several lenses on one line are joined by " | "). */
+  async codeLensTexts(): Promise<string[]> {
+    const texts = await this.page.locator('.contentWidgets .codelens-decoration').allInnerTexts();
+    return texts.map(normalizeText);
+  }
+
+  /** Waits for a rendered CodeLens whose text contains `text`; returns its normalized text. */
+  async waitForCodeLens(text: string, timeout = 60_000): Promise<string> {
+    const lens = this.page.locator('.contentWidgets .codelens-decoration', { hasText: text }).first();
+    await lens.waitFor({ timeout });
+    return normalizeText(await lens.innerText());
+  }
+
+  /**
+   * The CodeLens text rendered directly above the first visible editor line that starts with
+   * `lineStart` (e.g. "def inc"), or undefined when that line has no lens.
+   */
+  async codeLensAbove(lineStart: string): Promise<string | undefined> {
+    return this.page.evaluate((start) => {
+      const norm = (s: string) => s.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ').trim();
+      const editor = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor')
+        ?? document.querySelector('.editor-instance .monaco-editor') ?? document;
+      const line = [...editor.querySelectorAll('.view-lines .view-line')]
+        .find((l) => norm(l.textContent ?? '').startsWith(start));
+      if (!line) return undefined;
+      const top = line.getBoundingClientRect().top;
+      let best: { gap: number; text: string } | undefined;
+      for (const lens of editor.querySelectorAll<HTMLElement>('.contentWidgets .codelens-decoration')) {
+        const r = lens.getBoundingClientRect();
+        const gap = top - r.bottom;
+        if (gap >= -2 && gap < r.height + 4 && (!best || gap < best.gap)) best = { gap, text: norm(lens.innerText) };
+      }
+      return best?.text;
+    }, lineStart);
+  }
+
+  /** Decoration after-texts (CSS ::after content, quotes removed) in the visible editor lines. */
+  async decorationAfterTexts(): Promise<string[]> {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('.view-lines .view-line span')]
+        .map((s) => getComputedStyle(s, '::after').content)
+        .filter((c) => c && c !== 'none' && c !== 'normal')
+        .map((c) => c.replace(/^"(.*)"$/s, '$1')));
+  }
+
+  /** Messages of the notification toasts currently shown. */
+  async notifications(): Promise<string[]> {
+    const texts = await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+    return texts.map(normalizeText);
+  }
+
+  async waitForNotification(text: string, timeout = 60_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+    await toast.waitFor({ timeout });
+    await this.page.waitForTimeout(500); // let the slide-in animation finish before any screenshot
+    return normalizeText(await toast.innerText());
+  }
+
+  /** Saves <screenshots>/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.env.screenshots, { recursive: true });
+    const file = path.join(this.env.screenshots, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  private async retry(what: string, timeout: number, attempt: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let last: unknown;
+    do {
+      try {
+        await attempt();
+        return;
+      } catch (e) {
+        last = e;
+        await this.page.waitForTimeout(1_000);
+      }
+    } while (Date.now() < deadline);
+    throw new Error(`${what}: not found within ${timeout / 1000}s (${last instanceof Error ? last.message.split('\n')[0] : last})`);
+  }
+}
