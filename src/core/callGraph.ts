@@ -13,10 +13,13 @@ export interface CalleeEdge {
 export class CallGraph {
   private readonly statsByFrame = new Map<number, FunctionStats>();
   private readonly calleesByFrame = new Map<number, CalleeEdge[]>();
+  /** The largest own time of any function: the top of the run's heat scale. */
+  readonly maxSelfSeconds: number = 0;
 
   constructor(readonly profile: Profile) {
     for (const fn of profile.functions) {
       this.statsByFrame.set(fn.frameIndex, fn);
+      if (fn.selfSeconds > this.maxSelfSeconds) this.maxSelfSeconds = fn.selfSeconds;
       for (const edge of fn.callers) {
         let list = this.calleesByFrame.get(edge.callerIndex);
         if (!list) this.calleesByFrame.set(edge.callerIndex, (list = []));

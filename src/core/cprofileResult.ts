@@ -1,6 +1,6 @@
 import { frameKindOf, resolveFrameFile } from './frameFiles';
 import {
-  asArray, asObject, JsonObject, numberField, optionalBoolean, optionalNumber, optionalString, stringField,
+  asArray, asObject, JsonObject, numberField, Where, optionalBoolean, optionalNumber, optionalString, stringField,
 } from './jsonFields';
 import { ProfileFormatError } from './profileErrors';
 import type {
@@ -25,7 +25,7 @@ export function parseCProfileResult(text: string): Profile {
   const metadata = parseMetadata(asObject(root.metadata, 'metadata'));
   const frames: Frame[] = [];
   const frameIndexByKey = new Map<string, number>();
-  const frameIndexOf = (o: JsonObject, where: string): number => {
+  const frameIndexOf = (o: JsonObject, where: Where): number => {
     const file = stringField(o, 'file', where);
     const line = numberField(o, 'line', where);
     const name = stringField(o, 'name', where);
@@ -41,10 +41,10 @@ export function parseCProfileResult(text: string): Profile {
   };
 
   const functions: FunctionStats[] = asArray(root.functions, 'functions').map((entry, i) => {
-    const where = `functions[${i}]`;
+    const where = () => `functions[${i}]`;
     const o = asObject(entry, where);
-    const callers: CallEdgeStats[] = asArray(o.callers ?? [], `${where}.callers`).map((c, j) => {
-      const cw = `${where}.callers[${j}]`;
+    const callers: CallEdgeStats[] = asArray(o.callers ?? [], () => `functions[${i}].callers`).map((c, j) => {
+      const cw = () => `functions[${i}].callers[${j}]`;
       const co = asObject(c, cw);
       return {
         callerIndex: frameIndexOf(co, cw),

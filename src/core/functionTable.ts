@@ -25,6 +25,12 @@ export interface FunctionRow {
 }
 
 export function functionRows(profile: Profile): FunctionRow[] {
+  const shownPaths = new Map<string, string>();
+  const shown = (file: string) => {
+    let p = shownPaths.get(file);
+    if (p === undefined) shownPaths.set(file, (p = displayPath(file, profile.metadata.cwd)));
+    return p;
+  };
   return profile.functions.map(fn => {
     const frame = profile.frames[fn.frameIndex];
     return {
@@ -43,7 +49,7 @@ export function functionRows(profile: Profile): FunctionRow[] {
         tottimePercall: perCallSeconds(fn.selfSeconds, fn.totalCalls),
         cumtime: pstatsSeconds(fn.cumulativeSeconds),
         cumtimePercall: perCallSeconds(fn.cumulativeSeconds, fn.primitiveCalls),
-        location: frame.kind === 'builtin' ? '' : `${displayPath(frame.file, profile.metadata.cwd)}:${frame.line}`,
+        location: frame.kind === 'builtin' ? '' : `${shown(frame.file)}:${frame.line}`,
       },
     };
   });

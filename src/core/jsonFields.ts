@@ -3,27 +3,32 @@ import { ProfileFormatError } from './profileErrors';
 /** Typed accessors for parsed JSON, so nothing untyped flows from a file into the model. */
 export type JsonObject = { readonly [key: string]: unknown };
 
-export function asObject(value: unknown, where: string): JsonObject {
+/** Where a value sits, for the error message: a thunk, because building paths for every valid value is costly. */
+export type Where = string | (() => string);
+
+const describe = (where: Where): string => (typeof where === 'string' ? where : where());
+
+export function asObject(value: unknown, where: Where): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProfileFormatError(`${where} should be an object`);
+    throw new ProfileFormatError(`${describe(where)} should be an object`);
   }
   return value as JsonObject;
 }
 
-export function asArray(value: unknown, where: string): readonly unknown[] {
-  if (!Array.isArray(value)) throw new ProfileFormatError(`${where} should be a list`);
+export function asArray(value: unknown, where: Where): readonly unknown[] {
+  if (!Array.isArray(value)) throw new ProfileFormatError(`${describe(where)} should be a list`);
   return value;
 }
 
-export function stringField(o: JsonObject, key: string, where: string): string {
+export function stringField(o: JsonObject, key: string, where: Where): string {
   const v = o[key];
-  if (typeof v !== 'string') throw new ProfileFormatError(`${where}.${key} should be a string`);
+  if (typeof v !== 'string') throw new ProfileFormatError(`${describe(where)}.${key} should be a string`);
   return v;
 }
 
-export function numberField(o: JsonObject, key: string, where: string): number {
+export function numberField(o: JsonObject, key: string, where: Where): number {
   const v = o[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProfileFormatError(`${where}.${key} should be a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProfileFormatError(`${describe(where)}.${key} should be a number`);
   return v;
 }
 

@@ -1,7 +1,7 @@
 import type { CallGraph } from './callGraph';
 import { callsPhrase, percentOf, pstatsSeconds } from './pstatsNumbers';
 import type { CallEdgeStats } from './profileModel';
-import { callableName, callSiteLines, defBodyRange, locateDef, moduleLevelLines } from './pythonSource';
+import { callableName, callSiteLines, defBodyRange, indexDefs, locateDef, moduleLevelLines } from './pythonSource';
 import { functionLensText } from './functionSummary';
 
 /** What one source line shows after a profile: the def of a profiled function, or a call to a costly one. */
@@ -37,14 +37,15 @@ export function annotateFile(graph: CallGraph, filePath: string, text: string,
   const lines = text.split(/\r?\n/);
   const inFile = profile.functions.filter(fn => profile.frames[fn.frameIndex].file === filePath);
   if (inFile.length === 0) return [];
-  const maxSelf = Math.max(...profile.functions.map(f => f.selfSeconds), Number.MIN_VALUE);
+  const maxSelf = Math.max(graph.maxSelfSeconds, Number.MIN_VALUE);
+  const defs = indexDefs(lines);
   const total = profile.totalSeconds;
   const result: LineAnnotation[] = [];
   const defLineOf = new Map<number, number>();
 
   for (const fn of inFile) {
     const frame = profile.frames[fn.frameIndex];
-    const line = frame.name === '<module>' ? 0 : locateDef(lines, frame.name, frame.line);
+    const line = frame.name === '<module>' ? 0 : locateDef(defs, frame.name, frame.line);
     if (line === undefined) continue;
     defLineOf.set(fn.frameIndex, line);
     if (frame.name === '<module>') continue; // shown as a lens on line 1 below, not as a heat line

@@ -10,6 +10,9 @@
 export function pythonFixed(value: number, digits: number): string {
   if (!Number.isFinite(value)) return String(value);
   const naive = value.toFixed(digits);
+  // Only values whose scaled fraction sits at .5 can be exact ties; the exact check below is costly.
+  const scaled = Math.abs(value) * 10 ** digits;
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return naive;
   const exact = Math.abs(value).toFixed(100);
   const dot = exact.indexOf('.');
   const rest = exact.slice(dot + 1 + digits);

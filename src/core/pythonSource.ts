@@ -22,19 +22,34 @@ function defPattern(name: string): RegExp {
   return new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${escaped}[ \\t]*[(\\[]`, 'u');
 }
 
+const ANY_DEF = /^[ \t]*(?:async[ \t]+)?def[ \t]+([\p{ID_Start}_][\p{ID_Continue}]*)[ \t]*[(\[]/u;
+
+/** Every `def` of a file by name (0-based lines, ascending): built once per text, not per function. */
+export type DefIndex = ReadonlyMap<string, readonly number[]>;
+
+export function indexDefs(lines: readonly string[]): DefIndex {
+  const index = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    const m = ANY_DEF.exec(line);
+    if (!m) return;
+    const list = index.get(m[1]);
+    if (list) list.push(i);
+    else index.set(m[1], [i]);
+  });
+  return index;
+}
+
 /**
  * The 0-based line of `def name` nearest to where the profile says the function starts.
  * pstats' line is the code object's first line: the first decorator for decorated functions,
  * so the nearest def at or below wins ties. Undefined when the def is gone.
  */
-export function locateDef(lines: readonly string[], name: string, recordedLine: number): number | undefined {
+export function locateDef(defs: DefIndex, name: string, recordedLine: number): number | undefined {
   if (!IDENTIFIER.test(name)) return undefined;
-  const pattern = defPattern(name);
   const expected = recordedLine - 1;
   let best: number | undefined;
   let bestDistance = Infinity;
-  for (let i = 0; i < lines.length; i++) {
-    if (!pattern.test(lines[i])) continue;
+  for (const i of defs.get(name) ?? []) {
     const distance = i >= expected ? i - expected : (expected - i) + 0.5;
     if (distance < bestDistance) {
       best = i;

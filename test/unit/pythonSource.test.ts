@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { callableName, callSiteLines, defBodyRange, locateDef, moduleLevelLines } from '../../src/core/pythonSource';
+import { callableName, callSiteLines, defBodyRange, indexDefs, locateDef, moduleLevelLines } from '../../src/core/pythonSource';
 
 const SOURCE = `import functools
 
@@ -27,21 +27,21 @@ if __name__ == "__main__":
 
 describe('reading Python source to place figures', () => {
   it('finds a decorated def from the decorator line pstats records', () => {
-    assert.strictEqual(locateDef(SOURCE, 'inc', 3), 3);
+    assert.strictEqual(locateDef(indexDefs(SOURCE), 'inc', 3), 3);
   });
 
   it('finds a def again after lines were inserted above it', () => {
     const edited = ['# new', '# lines', ...SOURCE];
-    assert.strictEqual(locateDef(edited, 'work', 8), 9);
+    assert.strictEqual(locateDef(indexDefs(edited), 'work', 8), 9);
   });
 
   it('prefers the def nearest the recorded line among same-named ones', () => {
-    assert.strictEqual(locateDef(SOURCE, 'inc', 18), 16);
+    assert.strictEqual(locateDef(indexDefs(SOURCE), 'inc', 18), 16);
   });
 
   it('returns undefined when the def is gone or the name is not an identifier', () => {
-    assert.strictEqual(locateDef(SOURCE, 'missing', 3), undefined);
-    assert.strictEqual(locateDef(SOURCE, '<lambda>', 3), undefined);
+    assert.strictEqual(locateDef(indexDefs(SOURCE), 'missing', 3), undefined);
+    assert.strictEqual(locateDef(indexDefs(SOURCE), '<lambda>', 3), undefined);
   });
 
   it('takes the body after a multi-line signature up to the dedent', () => {
