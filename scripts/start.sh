@@ -20,12 +20,7 @@ rm -rf "$RUN"
 cs_init "$RUN"
 cs_user_data "$RUN/data"
 pyro_phase install-vsix 300 cs_install_vsix "$RUN/data" "$REPO/pyrometer.vsix"
-mkdir -p "$RUN/workspace"
-if compgen -G "$WORKLOADS/*.py" > /dev/null; then
-  cp "$WORKLOADS"/*.py "$RUN/workspace/"
-else
-  pyro_log "no sample workloads at $WORKLOADS: the workspace is empty"
-fi
+cs_workspace "$WORKLOADS" "$RUN/workspace"
 
 port=${PORT:-8080}
 if ! cs_port_free "$port"; then

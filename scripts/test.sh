@@ -91,7 +91,7 @@ cs_init "$RUN" || record_failure prep-code-server
 # development extension (URL payload, honoured only with enable-smoke-test-driver).
 integration() {
   cs_user_data "$RUN/integration" || return 1
-  mkdir -p "$RUN/integration/workspace" && cp "$WORKLOADS"/*.py "$RUN/integration/workspace/" || return 1
+  cs_workspace "$WORKLOADS" "$RUN/integration/workspace" || return 1
   cs_start "$RUN/integration" auto "$RESULTS/logs/code-server-integration.log" \
     "$RUN/integration/workspace" --vscode-option enable-smoke-test-driver || return 1
   local rc=0
@@ -107,7 +107,7 @@ pyro_timed integration integration
 e2e() {
   cs_user_data "$RUN/e2e" || return 1
   pyro_run_limited 300 cs_install_vsix "$RUN/e2e" "$REPO/pyrometer.vsix" || return 1
-  mkdir -p "$RUN/e2e/workspace" && cp "$WORKLOADS"/*.py "$RUN/e2e/workspace/" || return 1
+  cs_workspace "$WORKLOADS" "$RUN/e2e/workspace" || return 1
   cs_start "$RUN/e2e" auto "$RESULTS/logs/code-server-e2e.log" "$RUN/e2e/workspace" || return 1
   local rc=0
   PYROMETER_E2E_URL="http://127.0.0.1:$CS_PORT" \

@@ -52,6 +52,13 @@ cs_user_data() {
 JSON
 }
 
+# cs_workspace SRC DEST: DEST becomes a fresh, writable copy of the folder SRC (e.g. ../shared/workloads).
+cs_workspace() {
+  local src=$1 dest=$2
+  [ -d "$src" ] || { pyro_log "no workspace source at $src"; return 1; }
+  rm -rf "$dest" && mkdir -p "$dest" && cp -R "$src"/. "$dest"/ && chmod -R u+w "$dest"
+}
+
 _cs() { PATH="$CS_NODE_BIN:$PATH" "$CS_BIN" --config /dev/null "$@"; }
 
 # cs_install_vsix DIR VSIX: install VSIX into the user-data/extensions dirs made by cs_user_data.
