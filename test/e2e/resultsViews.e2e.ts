@@ -1,0 +1,91 @@
+// What a user sees after a profile besides the CodeLens: the hover, the function table, and cancelling a run.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { E2ETest, Workbench } from './workbench';
+
+async function profileFromPalette(wb: Workbench, file: string): Promise<void> {
+  await wb.openFile(file);
+  await wb.runCommand('Pyrometer: Profile this script (cProfile)');
+}
+
+/** Processes whose command line matches, zombies excluded. */
+function running(pattern: RegExp): string[] {
+  return execFileSync('ps', ['-eo', 'stat,args']).toString().split('\n')
+    .filter(l => pattern.test(l) && !l.startsWith('Z') && !l.includes('ps -eo'));
+}
+
+export const tests: E2ETest[] = [
+  {
+    name: 'hovering def inc shows its figures and its caller work with the per-edge calls',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      const wb = await ctx.openWorkbench();
+      await profileFromPalette(wb, 'calls.py');
+      await wb.waitForCodeLens('3,000,000 calls', 120_000);
+      const line = wb.page.locator('.editor-group-container.active .view-line', { hasText: 'def inc' }).first();
+      const hover = wb.page.locator('.monaco-hover', { hasText: 'Called by' }).first();
+      for (let i = 0; i < 10 && !(await hover.isVisible()); i++) {
+        const box = (await line.boundingBox())!;
+        await wb.page.mouse.move(box.x + 20 + i, box.y + box.height / 2);
+        await wb.page.waitForTimeout(1500);
+      }
+      const text = (await hover.innerText()).replace(/\s+/g, ' ');
+      ctx.log('hover:', text);
+      await wb.screenshot('hover-def-inc');
+      assert.match(text, /Pyrometer \(cProfile\)/);
+      assert.match(text, /3,000,000/);
+      assert.match(text, /work \(calls\.py:8\): 3,000,000 calls, cum \d+\.\d{3} s/);
+    },
+  },
+  {
+    name: 'the function table sorts by tottime and clicking inc opens its def',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      const wb = await ctx.openWorkbench();
+      await profileFromPalette(wb, 'calls.py');
+      await wb.waitForCodeLens('3,000,000 calls', 120_000);
+      await wb.runCommand('Pyrometer: Focus on Functions View');
+      const table = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await table.locator('tbody tr', { hasText: 'inc' }).first().waitFor({ timeout: 60_000 });
+      await table.locator('th[data-key="tottime"]').click();
+      const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr =>
+        [...tr.querySelectorAll('td')].map(td => td.textContent ?? '')));
+      ctx.log('rows sorted by tottime:', JSON.stringify(rows.slice(0, 3)));
+      const tottimes = rows.map(r => Number(r[2]));
+      assert.deepStrictEqual(tottimes, [...tottimes].sort((a, b) => b - a), 'not sorted by tottime, descending');
+      assert.strictEqual(rows[0][0], 'work', 'work has the most own time in calls.py');
+      const inc = rows.find(r => r[0] === 'inc')!;
+      assert.deepStrictEqual([inc[1], inc[6]], ['3000000', 'calls.py:4']);
+      await table.locator('tbody tr', { hasText: 'calls.py:4' }).click();
+      await wb.page.locator('.statusbar-item', { hasText: 'Ln 4, Col 1' }).waitFor({ timeout: 30_000 });
+      await wb.screenshot('function-table-sorted-by-tottime');
+    },
+  },
+  {
+    name: 'Cancel on the progress notification stops a hanging script and everything it started',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      const script = path.join(ctx.env.workspace, 'e2e_hangs.py');
+      fs.writeFileSync(script, 'import subprocess, sys, time\n' +
+        'subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)  # e2e-grandchild"])\n' +
+        'print("started", flush=True)\ntime.sleep(3600)\n');
+      const wb = await ctx.openWorkbench();
+      await profileFromPalette(wb, 'e2e_hangs.py');
+      const toast = wb.page.locator('.notifications-toasts .notification-list-item', { hasText: 'profiling e2e_hangs.py' }).first();
+      await toast.waitFor({ timeout: 60_000 });
+      for (let i = 0; i < 50 && running(/e2e-grandchild/).length === 0; i++) await wb.page.waitForTimeout(200);
+      assert.ok(running(/e2e-grandchild/).length > 0, 'the script did not start its child');
+      await wb.page.waitForTimeout(500);
+      await wb.screenshot('cancel-progress-notification');
+      await toast.hover();
+      await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      const message = await wb.waitForNotification('was cancelled', 30_000);
+      ctx.log('notification:', message);
+      await wb.screenshot('cancelled');
+      for (let i = 0; i < 30 && running(/e2e_hangs\.py|e2e-grandchild/).length; i++) await wb.page.waitForTimeout(100);
+      assert.deepStrictEqual(running(/e2e_hangs\.py|e2e-grandchild/), []);
+    },
+  },
+];
