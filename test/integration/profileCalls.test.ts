@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { hoverText, lensTitles, profile, workspaceRoot } from './workspaceFixtures';
+import * as vscode from 'vscode';
+import { hoverText, lensTitles, profile, workspaceRoot, writeScript } from './workspaceFixtures';
 
 /** pstats' own figures for one function of a .prof, as it prints them. */
 function pstatsFigures(python: string, prof: string, name: string): { calls: string; tottime: string; cumtime: string } {
@@ -49,5 +50,40 @@ describe('Profile this script (cProfile) on calls.py, in the real editor', funct
     const text = await hoverText(calls, 10);
     assert.match(text, /Call site/);
     assert.match(text, /inc/);
+  });
+});
+
+describe('figures follow the code and the run history', function () {
+  this.timeout(180000);
+
+  it('CodeLens move with the def when lines are inserted above it, and come back to place on undo', async () => {
+    const calls = path.join(workspaceRoot(), 'calls.py');
+    const first = await profile(calls);
+    assert.ok(first?.runId, first?.verdict.message);
+    const doc = await vscode.workspace.openTextDocument(calls);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit(b => b.insert(new vscode.Position(0, 0), '# one\n# two\n'));
+    try {
+      let lines: number[] = [];
+      for (let i = 0; i < 30 && !lines.includes(5); i++) {
+        lines = (await lensTitles(calls)).filter(l => /3,000,000 calls/.test(l.title)).map(l => l.line);
+        await new Promise(r => setTimeout(r, 100));
+      }
+      assert.deepStrictEqual(lines, [5], 'the inc lens did not follow def inc down two lines');
+    } finally {
+      await vscode.commands.executeCommand('undo');
+      await doc.save();
+    }
+  });
+
+  it('a run picked from the history is shown again after another script was profiled', async () => {
+    const calls = path.join(workspaceRoot(), 'calls.py');
+    const first = await profile(calls);
+    const other = await writeScript('other.py', 'def only_here():\n    return 1\n\nonly_here()\n');
+    const second = await profile(other);
+    assert.ok(first?.runId && second?.runId);
+    assert.deepStrictEqual(await lensTitles(calls), [], 'calls.py still shows the older run');
+    await vscode.commands.executeCommand('pyrometer.showRun', first!.runId);
+    assert.ok((await lensTitles(calls)).some(l => l.line === 3 && /3,000,000 calls/.test(l.title)));
   });
 });
