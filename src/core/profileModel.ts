@@ -66,11 +66,46 @@ export interface RunMetadata {
   readonly capabilities: Readonly<Record<string, boolean>>;
 }
 
+export type ProfileSource = 'cProfile' | 'py-spy';
+
+export interface ThreadInfo {
+  /** The OS thread id as the tool reports it (py-spy: hex in collapsed files), or a synthetic index. */
+  readonly id: string;
+  readonly name: string;
+}
+
+/** One unique stack and how many samples (or how much weight) it got. */
+export interface StackSample {
+  /** Frame indices into `Profile.frames`, root first. */
+  readonly frames: readonly number[];
+  /**
+   * Per position, the line executing in that frame: the leaf's current line, the parents' call sites
+   * (py-spy's default). 0 where the source has no line.
+   */
+  readonly lines: readonly number[];
+  readonly weight: number;
+  /** Index into `StackSamples.threads`, or -1 when the source has no threads. */
+  readonly thread: number;
+}
+
+export interface StackSamples {
+  readonly unit: 'samples';
+  readonly stacks: readonly StackSample[];
+  readonly threads: readonly ThreadInfo[];
+  /** Sum of all weights (samples), the denominator of every "% of samples". */
+  readonly totalWeight: number;
+  /** Samples per second when known (py-spy --rate), to show seconds beside samples. */
+  readonly rateHz?: number;
+}
+
 export interface Profile {
-  readonly source: 'cProfile';
+  readonly source: ProfileSource;
   readonly metadata: RunMetadata;
   readonly frames: readonly Frame[];
+  /** Per-function pstats figures (cProfile); empty for sampled sources. */
   readonly functions: readonly FunctionStats[];
-  /** pstats' total_tt: the sum of every function's own time, the denominator of "% of total". */
+  /** Sampled stacks (py-spy); absent for cProfile, which records caller edges, not stacks. */
+  readonly stacks?: StackSamples;
+  /** pstats' total_tt for cProfile (sum of own times); for sampled sources, samples / rate when the rate is known, else 0. */
   readonly totalSeconds: number;
 }
