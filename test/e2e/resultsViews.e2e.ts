@@ -3,11 +3,19 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { E2ETest, Workbench } from './workbench';
+import type { E2EContext, E2ETest, Workbench } from './workbench';
 
 async function profileFromPalette(wb: Workbench, file: string): Promise<void> {
   await wb.openFile(file);
   await wb.runCommand('Pyrometer: Profile this script (cProfile)');
+}
+
+/** A fresh workbench with calls.py profiled from the palette and its inc CodeLens on screen. */
+async function workbenchWithCallsProfiled(ctx: E2EContext): Promise<Workbench> {
+  const wb = await ctx.openWorkbench();
+  await profileFromPalette(wb, 'calls.py');
+  await wb.waitForCodeLens('3,000,000 calls', 120_000);
+  return wb;
 }
 
 /** Processes whose command line matches, zombies excluded. */
@@ -21,9 +29,7 @@ export const tests: E2ETest[] = [
     name: 'hovering def inc shows its figures and its caller work with the per-edge calls',
     timeoutMs: 240_000,
     async run(ctx) {
-      const wb = await ctx.openWorkbench();
-      await profileFromPalette(wb, 'calls.py');
-      await wb.waitForCodeLens('3,000,000 calls', 120_000);
+      const wb = await workbenchWithCallsProfiled(ctx);
       const line = wb.page.locator('.editor-group-container.active .view-line', { hasText: 'def inc' }).first();
       const hover = wb.page.locator('.monaco-hover', { hasText: 'Called by' }).first();
       for (let i = 0; i < 10 && !(await hover.isVisible()); i++) {
@@ -43,9 +49,7 @@ export const tests: E2ETest[] = [
     name: 'the function table sorts by tottime and clicking inc opens its def',
     timeoutMs: 240_000,
     async run(ctx) {
-      const wb = await ctx.openWorkbench();
-      await profileFromPalette(wb, 'calls.py');
-      await wb.waitForCodeLens('3,000,000 calls', 120_000);
+      const wb = await workbenchWithCallsProfiled(ctx);
       await wb.runCommand('Pyrometer: Focus on Functions View');
       const table = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await table.locator('tbody tr', { hasText: 'inc' }).first().waitFor({ timeout: 60_000 });
