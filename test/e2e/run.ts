@@ -2,7 +2,9 @@
 // `tests: E2ETest[]`) against a running code-server, one after another, each on a fresh browser page.
 // Writes test-results/e2e.json and saves a screenshot of every page of a failed test.
 // Environment (set by scripts/test.sh): PYROMETER_E2E_URL, PYROMETER_E2E_WORKSPACE, PYROMETER_E2E_USER_DATA,
-// PYROMETER_E2E_SCREENSHOTS, PYROMETER_E2E_RESULTS (counts file), PYROMETER_E2E_GREP (optional name filter).
+// PYROMETER_E2E_SCREENSHOTS, PYROMETER_E2E_RESULTS (counts file), PYROMETER_E2E_GREP (optional name filter),
+// PYROMETER_E2E_KIND (optional, default "e2e"): run test/e2e/*.<KIND>.ts instead, as the suite "e2e-<KIND>"
+// (e.g. "trust": the *.trust.ts tests, which need a server with workspace trust on).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
@@ -11,6 +13,8 @@ import { writeCounts } from '../harness/mochaCounts';
 import { type E2EContext, type E2EEnv, type E2ETest, Workbench } from './workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/e2e -> repo
+const kind = process.env.PYROMETER_E2E_KIND || 'e2e';
+const suite = kind === 'e2e' ? 'e2e' : `e2e-${kind}`;
 const t0 = Date.now();
 const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(1)}s]`;
 
@@ -21,7 +25,8 @@ function required(name: string): string {
 }
 
 function loadTests(): { tests: E2ETest[]; loadFailures: number } {
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.e2e.js')).sort();
+  if (!/^[\w-]+$/.test(kind)) throw new Error(`PYROMETER_E2E_KIND "${kind}" is not a file-name suffix`);
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith(`.${kind}.js`)).sort();
   const tests: E2ETest[] = [];
   let loadFailures = 0;
   for (const f of files) {
@@ -62,7 +67,7 @@ async function runOne(browser: Browser, env: E2EEnv, test: E2ETest, index: numbe
   } catch (e) {
     console.error(stamp(), `✗ ${test.name}\n    ${e instanceof Error ? e.stack ?? e.message : e}`);
     for (const [i, wb] of pages.entries()) {
-      const shot = await wb.screenshot(`failure-${index + 1}-${i + 1}-${test.name.slice(0, 60)}`).catch(() => undefined);
+      const shot = await wb.screenshot(`${suite === 'e2e' ? '' : suite + '-'}failure-${index + 1}-${i + 1}-${test.name.slice(0, 60)}`).catch(() => undefined);
       if (shot) console.error(`    screenshot: ${path.relative(repoRoot, shot)}`);
       for (const err of wb.errors.slice(-10)) console.error(`    page ${err.slice(0, 300)}`);
     }
@@ -74,7 +79,7 @@ async function runOne(browser: Browser, env: E2EEnv, test: E2ETest, index: numbe
 }
 
 async function main(): Promise<number> {
-  const resultsFile = process.env.PYROMETER_E2E_RESULTS ?? path.join(repoRoot, 'test-results', 'e2e.json');
+  const resultsFile = process.env.PYROMETER_E2E_RESULTS ?? path.join(repoRoot, 'test-results', `${suite}.json`);
   let passed = 0;
   let failed = 0;
   try {
@@ -88,7 +93,8 @@ async function main(): Promise<number> {
     failed += loadFailures;
     const grep = process.env.PYROMETER_E2E_GREP;
     const selected = grep ? tests.filter((t) => t.name.includes(grep)) : tests;
-    console.log(`e2e: ${selected.length} test(s) against ${env.baseUrl}`);
+    console.log(`${suite}: ${selected.length} test(s) against ${env.baseUrl}`);
+    if (selected.length === 0) { console.error(`${suite}: no tests found (out/test/e2e/*.${kind}.js)`); failed++; }
     const browser = await launchChromium();
     try {
       for (const [i, test] of selected.entries()) {
@@ -100,15 +106,15 @@ async function main(): Promise<number> {
       await browser.close();
     }
   } catch (e) {
-    console.error('e2e runner crashed:', e instanceof Error ? e.stack : e);
+    console.error(`${suite} runner crashed:`, e instanceof Error ? e.stack : e);
     failed++;
   }
   if (interruptedBy()) {
-    console.error(`e2e: interrupted by ${interruptedBy()}; no counts written`);
+    console.error(`${suite}: interrupted by ${interruptedBy()}; no counts written`);
     return 1;
   }
-  writeCounts(resultsFile, 'e2e', { passed, failed });
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  writeCounts(resultsFile, suite, { passed, failed });
+  console.log(`${suite}: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }
 

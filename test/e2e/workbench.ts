@@ -1,6 +1,6 @@
-// A small driver for VS Code's workbench (code-server) in Chromium, for the e2e tests (test/e2e/*.e2e.ts).
-// It only uses what a user sees: the Explorer, the command palette, Quick Open, context menus,
-// CodeLens, decorations and notifications.
+// A small driver for VS Code's workbench (code-server) in Chromium, for the e2e tests (test/e2e/*.e2e.ts
+// and *.trust.ts). It only uses what a user sees: the Explorer, the command palette, Quick Open, context
+// menus, CodeLens, decorations, notifications and the workspace-trust dialog.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -180,6 +180,43 @@ export class Workbench {
     await toast.waitFor({ timeout });
     await this.page.waitForTimeout(500); // let the slide-in animation finish before any screenshot
     return normalizeText(await toast.innerText());
+  }
+
+  /**
+   * The severity icon of the first notification toast whose message contains `text`: "error",
+   * "warning" or "info" (undefined when no such toast is shown).
+   */
+  async notificationSeverity(text: string): Promise<'error' | 'warning' | 'info' | undefined> {
+    const item = this.page.locator('.notifications-toasts .notification-list-item', {
+      has: this.page.locator('.notification-list-item-message', { hasText: text }),
+    }).first();
+    if (!(await item.isVisible())) return undefined;
+    const icon = (await item.locator('.notification-list-item-icon').first().getAttribute('class')) ?? '';
+    return (['error', 'warning', 'info'] as const).find((s) => icon.includes(`codicon-${s}`));
+  }
+
+  /** The modal "Do you trust the authors of the files in this folder?" dialog (workspace trust on). */
+  trustDialog(): Locator {
+    return this.page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
+  }
+
+  /**
+   * Waits for the workspace-trust dialog VS Code shows at startup (settings
+   * "security.workspace.trust.enabled": true and a startupPrompt other than "never"), clicks the button
+   * labelled exactly `button` (e.g. "No, I don't trust the authors") and waits for the dialog to close.
+   * The dialog is modal and focuses "Yes, I trust the authors": never answer it with the keyboard.
+   */
+  async answerTrustDialog(button: string, timeout = 60_000): Promise<void> {
+    const dialog = this.trustDialog();
+    await dialog.waitFor({ timeout });
+    await this.page.waitForTimeout(300); // the dialog fades in; a click during that may miss
+    await dialog.locator('.monaco-button', { hasText: exactly(button) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** Waits for the "Restricted Mode" status bar item that an untrusted workspace shows. */
+  async waitForRestrictedMode(timeout = 30_000): Promise<void> {
+    await this.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout });
   }
 
   /** Saves <screenshots>/<name>.png and returns its path. */

@@ -20,11 +20,14 @@ async function leftAlive(pids: number[]): Promise<number[]> {
 }
 
 /** A script that starts a sleeping grandchild, prints both pids, then sleeps itself. */
+/** Marks this run's processes, so the process-table check ignores anything else running on the machine. */
+const MARK = `pyrometer-test-${process.pid}-${Date.now()}`;
+
 const FORKS_AND_HANGS = `
 import subprocess, sys, time, os
-child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)  # ${MARK}"])
 print(os.getpid(), child.pid, flush=True)
-time.sleep(600)
+time.sleep(600)  # ${MARK}
 `;
 
 describe('child processes: argv only, streamed, cancel and timeout kill the whole tree', function () {
@@ -62,7 +65,7 @@ describe('child processes: argv only, streamed, cancel and timeout kill the whol
     let out = '';
     const r = await runProcess({
       command: python, cwd: '/', timeoutMs: 1000,
-      args: ['-c', 'import signal, time, os; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(os.getpid(), flush=True); time.sleep(600)'],
+      args: ['-c', 'import signal, time, os; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(os.getpid(), flush=True); time.sleep(600)  # ' + MARK],
     }, { onStdout: t => { out += t; } });
     assert.strictEqual(r.end, 'timedOut');
     assert.deepStrictEqual(await leftAlive([Number(out.trim())]), []);
@@ -85,6 +88,6 @@ describe('child processes: argv only, streamed, cancel and timeout kill the whol
 
   it('leaves nothing behind in the process table after the tests above', () => {
     const ps = execFileSync('ps', ['-eo', 'args']).toString();
-    assert.ok(!ps.includes('time.sleep(600)'), ps.split('\n').filter(l => l.includes('sleep(600)')).join('\n'));
+    assert.deepStrictEqual(ps.split('\n').filter(l => l.includes(MARK)), []);
   });
 });
