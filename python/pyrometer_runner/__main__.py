@@ -29,7 +29,7 @@ def _load_subcommands():
     """
     package_dir = os.path.dirname(os.path.abspath(__file__))
     if __package__:  # python -m pyrometer_runner: the package is already importable
-        from pyrometer_runner import cprofile_run
+        from pyrometer_runner import cprofile_run, plain_run
         if sys.path and not (getattr(sys.flags, "safe_path", False) or sys.flags.isolated):
             del sys.path[0]
     else:  # python <dir>: sys.path[0] is <dir>; import the package from its parent directory
@@ -40,13 +40,14 @@ def _load_subcommands():
         else:
             sys.path[slot] = os.path.dirname(package_dir)
         try:
-            from pyrometer_runner import cprofile_run
+            from pyrometer_runner import cprofile_run, plain_run
         finally:
             del sys.path[slot]
-    return {"cprofile": cprofile_run.main}
+    return {"cprofile": cprofile_run.main, "run": plain_run.main}
 
 
-USAGE = "usage: pyrometer_runner cprofile --out RESULT.json [--prof-out RUN.prof] -- SCRIPT [ARGS...]"
+USAGE = ("usage: pyrometer_runner cprofile --out RESULT.json [--prof-out RUN.prof] -- SCRIPT [ARGS...]"
+         " | run --out RESULT.json -- SCRIPT [ARGS...]")
 
 
 def main(argv):

@@ -22,7 +22,7 @@ export function parseCProfileResult(text: string): Profile {
   if (root.schema !== CPROFILE_SCHEMA) {
     throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${CPROFILE_SCHEMA}.`);
   }
-  const metadata = parseMetadata(asObject(root.metadata, 'metadata'));
+  const metadata = parseRunMetadata(asObject(root.metadata, 'metadata'));
   const frames: Frame[] = [];
   const frameIndexByKey = new Map<string, number>();
   const frameIndexOf = (o: JsonObject, where: Where): number => {
@@ -66,7 +66,8 @@ export function parseCProfileResult(text: string): Profile {
   return { source: 'cProfile', metadata, frames, functions, totalSeconds: numberField(root, 'totalSeconds', 'result') };
 }
 
-function parseMetadata(m: JsonObject): RunMetadata {
+/** The `metadata` block every runner result carries (cprofile and plain run). */
+export function parseRunMetadata(m: JsonObject): RunMetadata {
   const py = asObject(m.python, 'metadata.python');
   const python: PythonBuild = {
     version: stringField(py, 'version', 'metadata.python'),

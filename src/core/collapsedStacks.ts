@@ -1,0 +1,447 @@
+import { ProfileFormatError } from './profileErrors';
+import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } from './profileModel';
+
+/**
+ * py-spy's raw output (`py-spy record --format raw`, the "collapsed stacks" of flamegraph.pl) → the profile model.
+ *
+ * One line per unique stack, root first, frames joined by `;`, then a space and the sample count:
+ *
+ *     <module> (w.py:115);main (w.py:92);hot (w.py:27) 16
+ *
+ * - A frame is `name (file:line)`, `name (file)` when it has no line (native frames: `gc_collect_main
+ *   (libpython3.12.so.1.0)`, `0x7fe9086b36c8 (?)`, `--nolineno`), or a bare `name`. The line is the executing line
+ *   of the leaf and the call site in each parent (with `--function`, the function's first line instead).
+ *   `file` is package-relative (`json/decoder.py`) unless py-spy ran with `--full-filenames`; it is kept as written:
+ *   relative names are relative to a sys.path entry, not to the cwd, so they are not resolved here.
+ * - `--threads` puts a root `thread (TID)` or `thread (TID): NAME` before the frames; the name may hold `;` and
+ *   spaces. `--subprocesses` puts one `process PID:"CMDLINE"` root per process level (parent first) before that;
+ *   the command line is written unescaped and may hold `;`, spaces and `"`. Neither becomes a frame: they name the
+ *   stack's thread (`ThreadInfo`).
+ * - An empty stack (`" 1"`: a sample without Python frames) is kept with no frames; it counts in the total.
+ *
+ * Frames are deduplicated by (name, file). A frame's `line` is the smallest line seen for it in any stack, 0 if
+ * none: with `--function` that is the `def` line; otherwise it is the earliest sampled line of the function, at or
+ * after its `def` (py-spy records no first line). The exact line of every position is in `StackSample.lines`.
+ *
+ * Linear in the input: each line is cut with indexOf/slice, each distinct frame text is parsed once (a cache keyed
+ * by the frame's text without its line), and nothing is built by repeated concatenation.
+ */
+export const COLLAPSED_FORMATS = 'py-spy raw output (py-spy record --format raw) or collapsed stacks ' +
+  '(one stack per line, root first, frames joined by ";", then a space and a whole sample count)';
+
+export interface SampledParseOptions {
+  /** The run's metadata (the runner's `run` result when Pyrometer launched the script); a placeholder otherwise. */
+  readonly metadata?: RunMetadata;
+  /** Samples per second (py-spy --rate): sets `stacks.rateHz` and `totalSeconds` = samples / rate. */
+  readonly rateHz?: number;
+}
+
+/** Parses py-spy raw output / collapsed stacks. Throws ProfileFormatError naming the line it cannot read. */
+export function parseCollapsedStacks(text: string, options: SampledParseOptions = {}): Profile {
+  if (looksLikeJson(text)) {
+    throw new ProfileFormatError(`This looks like JSON (a speedscope file?), not collapsed stacks. Pyrometer reads ${COLLAPSED_FORMATS}, or speedscope JSON as py-spy writes it.`);
+  }
+  const builder = new SampledProfileBuilder();
+  const frameByTextWithoutLine = new Map<string, number>();
+  const frameByText = new Map<string, number>();
+  const frames: number[] = [];
+  const lines: number[] = [];
+  let lineNo = 0;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM
+  const length = text.length;
+  while (start < length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = length;
+    lineNo++;
+    let lineEnd = end;
+    if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 /* \r */) lineEnd--;
+    const line = text.slice(start, lineEnd);
+    start = end + 1;
+    if (isBlank(line)) continue;
+    if (line.indexOf('\0') >= 0) fail(lineNo, 'it holds NUL bytes (a binary file?)');
+
+    const space = line.lastIndexOf(' ');
+    const count = space < 0 ? -1 : parseCount(line, space + 1);
+    if (count < 0) {
+      fail(lineNo, `it does not end in a space and a whole sample count (${JSON.stringify(abbreviate(line))})`);
+    }
+    const stack = line.slice(0, space);
+    frames.length = 0;
+    lines.length = 0;
+    let pos = 0;
+    const root: ThreadRoot = {};
+    // --subprocesses: process PID:"cmdline" roots, outermost first.
+    while (stack.startsWith('process ', pos)) {
+      const next = readProcessRoot(stack, pos, root);
+      if (next === NOT_A_ROOT) break;
+      if (next === UNCLOSED) fail(lineNo, `its process root at column ${pos + 1} has no closing '"'`);
+      pos = next;
+    }
+    // --threads: thread (TID) or thread (TID): NAME
+    if (stack.startsWith('thread (', pos)) {
+      const next = readThreadRoot(stack, pos, root);
+      if (next >= 0) pos = next;
+    }
+    while (pos < stack.length) {
+      let segEnd = stack.indexOf(';', pos);
+      if (segEnd < 0) segEnd = stack.length;
+      // Fast path: `name (file:LINE)` is looked up by `name (file` (its text without the line), so the cache
+      // holds one entry per frame, not one per frame and line; other frame texts are looked up whole. Keys come
+      // from complete frames only (balanced parentheses), so a piece of a frame split by a ';' in its file name
+      // (unbalanced) can never hit one: it takes the slow path below.
+      let frame: number | undefined;
+      let line = 0;
+      const keyEnd = segEnd > pos && stack.charCodeAt(segEnd - 1) === 41 /* ) */ ? lineSuffixStart(stack, pos, segEnd) : -1;
+      if (keyEnd > 0) {
+        line = readDigits(stack, keyEnd + 1, segEnd - 1);
+        frame = frameByTextWithoutLine.get(stack.slice(pos, keyEnd));
+      } else {
+        frame = frameByText.get(stack.slice(pos, segEnd));
+      }
+      if (frame === undefined) {
+        let segment = stack.slice(pos, segEnd);
+        if (parenDepth(segment) > 0) {
+          // A file name holding ';' splits a frame: extend to the ';' where its parentheses close, if any.
+          let extended = segEnd;
+          while (extended < stack.length) {
+            const more = stack.indexOf(';', extended + 1);
+            extended = more < 0 ? stack.length : more;
+            if (parenDepth(stack.slice(pos, extended)) <= 0) break;
+          }
+          const whole = stack.slice(pos, extended);
+          if (parenDepth(whole) === 0) {
+            segEnd = extended;
+            segment = whole;
+          }
+        }
+        if (segment === '') fail(lineNo, `it has an empty frame at column ${pos + 1}`);
+        const parsed = parseFrameText(segment);
+        frame = builder.frameIndex(parsed.name, parsed.file, parsed.kind);
+        line = parsed.line;
+        if (parenDepth(segment) === 0) {
+          const colon = segment.endsWith(')') ? lineSuffixStart(segment, 0, segment.length) : -1;
+          if (colon > 0) frameByTextWithoutLine.set(segment.slice(0, colon), frame);
+          else frameByText.set(segment, frame);
+        }
+      }
+      frames.push(frame);
+      lines.push(line);
+      builder.noteLine(frame, line);
+      pos = segEnd + 1;
+    }
+    builder.addStack(frames.slice(), lines.slice(), count, builder.threadIndex(root));
+  }
+  return builder.build('py-spy', options);
+}
+
+/** For text[from, end) ending in `:DIGITS)`, the index of that ':'; else -1. */
+function lineSuffixStart(text: string, from: number, end: number): number {
+  let i = end - 2;
+  while (i > from) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
+  return i < end - 2 && i > from && text.charCodeAt(i) === 58 /* : */ ? i : -1;
+}
+
+function readDigits(text: string, from: number, end: number): number {
+  let value = 0;
+  for (let i = from; i < end; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+  return value;
+}
+
+function fail(lineNo: number, why: string): never {
+  throw new ProfileFormatError(`Line ${lineNo} of the collapsed stacks cannot be read: ${why}. Pyrometer reads ${COLLAPSED_FORMATS}.`);
+}
+
+/** `{…` or `[{…` / `[[…` / `["…` / `[]` at the start (a collapsed stack may start with a `[unknown]` frame). */
+function looksLikeJson(text: string): boolean {
+  return /^\ufeff?\s*(\{|\[\s*[[{"\]])/.test(text.slice(0, 4096));
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+/** The whole non-negative integer from `from` to the end of the line, or -1. */
+function parseCount(line: string, from: number): number {
+  if (from >= line.length) return -1;
+  let value = 0;
+  for (let i = from; i < line.length; i++) {
+    const c = line.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return Number.isSafeInteger(value) ? value : -1;
+}
+
+function abbreviate(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** '(' minus ')' over the text. */
+function parenDepth(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41) depth--;
+  }
+  return depth;
+}
+
+/** What the roots of one stack say about its thread: process levels and the thread root. */
+export interface ThreadRoot {
+  /** Innermost process (--subprocesses). */
+  pid?: string;
+  cmdline?: string;
+  /** Thread id as py-spy prints it (decimal OS id on Linux, 0x… elsewhere). */
+  tid?: string;
+  threadName?: string;
+}
+
+const PROCESS_ROOT = /process (\d+):"/y;
+const NOT_A_ROOT = -1;
+const UNCLOSED = -2;
+const THREAD_ROOT = /thread \((0x[0-9a-fA-F]+|\d+)\)/y;
+
+/**
+ * Reads `process PID:"CMDLINE"` at pos; returns the index after it (and its `;`), NOT_A_ROOT, or UNCLOSED.
+ * The command line is unescaped, so it ends at the first `"` that is followed by the end of the stack or by `;`
+ * and something that can follow a process root (another process root, a thread root or a frame `name (…)`).
+ */
+function readProcessRoot(stack: string, pos: number, root: ThreadRoot): number {
+  PROCESS_ROOT.lastIndex = pos;
+  const m = PROCESS_ROOT.exec(stack);
+  if (!m) return NOT_A_ROOT;
+  const from = PROCESS_ROOT.lastIndex;
+  let quote = stack.indexOf('"', from);
+  while (quote >= 0) {
+    if (quote === stack.length - 1) {
+      setProcess(root, m[1], stack.slice(from, quote));
+      return stack.length;
+    }
+    if (stack.charCodeAt(quote + 1) === 59 /* ; */ && canFollowProcess(stack, quote + 2)) {
+      setProcess(root, m[1], stack.slice(from, quote));
+      return quote + 2;
+    }
+    quote = stack.indexOf('"', quote + 1);
+  }
+  return UNCLOSED;
+}
+
+function setProcess(root: ThreadRoot, pid: string, cmdline: string): void {
+  root.pid = pid;
+  root.cmdline = cmdline;
+}
+
+function canFollowProcess(stack: string, pos: number): boolean {
+  if (stack.startsWith('process ', pos)) {
+    PROCESS_ROOT.lastIndex = pos;
+    if (PROCESS_ROOT.test(stack)) return true;
+  }
+  if (stack.startsWith('thread (', pos)) {
+    THREAD_ROOT.lastIndex = pos;
+    if (THREAD_ROOT.test(stack)) return true;
+  }
+  return looksLikeFrame(stack, pos);
+}
+
+/** Whether the segment at pos reads as a frame `name (…`: a ` (` before the next `;`. */
+function looksLikeFrame(stack: string, pos: number): boolean {
+  const semi = stack.indexOf(';', pos);
+  const paren = stack.indexOf(' (', pos);
+  return paren > pos && (semi < 0 || paren < semi);
+}
+
+/**
+ * Reads `thread (TID)` or `thread (TID): NAME` at pos; returns the index after it (and its `;`), or -1.
+ * The name may hold `;`: it ends at the first `;` followed by a frame `name (…`, else at the end of the stack.
+ */
+function readThreadRoot(stack: string, pos: number, root: ThreadRoot): number {
+  THREAD_ROOT.lastIndex = pos;
+  const m = THREAD_ROOT.exec(stack);
+  if (!m) return -1;
+  const after = THREAD_ROOT.lastIndex;
+  if (after === stack.length) {
+    root.tid = m[1];
+    return after;
+  }
+  if (stack.charCodeAt(after) === 59 /* ; */) {
+    root.tid = m[1];
+    return after + 1;
+  }
+  if (!stack.startsWith(': ', after)) return -1;
+  const nameStart = after + 2;
+  let semi = stack.indexOf(';', nameStart);
+  while (semi >= 0 && !looksLikeFrame(stack, semi + 1)) semi = stack.indexOf(';', semi + 1);
+  root.tid = m[1];
+  root.threadName = stack.slice(nameStart, semi < 0 ? stack.length : semi);
+  return semi < 0 ? stack.length : semi + 1;
+}
+
+export interface FrameText {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly kind: FrameKind;
+}
+
+/**
+ * `name (file:line)`, `name (file)` or `name`. The file part is the parenthesised group that closes the text
+ * (matched from the end, so names like `operator() (libfoo.so)` and paths with parentheses keep their own).
+ */
+export function parseFrameText(text: string): FrameText {
+  if (text.endsWith(')')) {
+    let depth = 0;
+    for (let i = text.length - 1; i >= 0; i--) {
+      const c = text.charCodeAt(i);
+      if (c === 41) depth++;
+      else if (c === 40 && --depth === 0) {
+        if (i > 0 && text.charCodeAt(i - 1) === 32) {
+          const name = text.slice(0, i - 1);
+          const inner = text.slice(i + 1, text.length - 1);
+          const colon = inner.lastIndexOf(':');
+          let file = inner;
+          let line = 0;
+          if (colon > 0 && colon < inner.length - 1 && isDigits(inner, colon + 1)) {
+            file = inner.slice(0, colon);
+            line = Number(inner.slice(colon + 1));
+          }
+          return { name, file, line, kind: pySpyFrameKind(file, line) };
+        }
+        break;
+      }
+    }
+  }
+  return { name: text, file: '', line: 0, kind: 'native' };
+}
+
+function isDigits(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return from < text.length;
+}
+
+const PYTHON_SOURCE = /\.(py|pyw|pyi|pyx|pxd|pxi)$/i;
+const NATIVE_FILE = /(\.so(\.[0-9.]+)?|\.dylib|\.dll|\.pyd|\.exe|\.(c|cc|cpp|cxx|h|hpp|rs|s))$/i;
+
+/**
+ * python for Python source (`*.py`, Cython `*.pyx`, `<frozen …>`, `<string>`); native for what py-spy's --native
+ * adds: a binary or library (`libc.so.6`, `libpython3.12.so.1.0`, `python3.12`), `?` for an address it could
+ * not resolve, `[vdso]`, a C/C++/Rust source from debug info; and a frame with no line and no Python source.
+ */
+export function pySpyFrameKind(file: string, line: number): FrameKind {
+  if (file.startsWith('<') || PYTHON_SOURCE.test(file)) return 'python';
+  if (file === '' || file === '?' || file.startsWith('[') || NATIVE_FILE.test(file)) return 'native';
+  return line > 0 ? 'python' : 'native';
+}
+
+/**
+ * Collects frames, stacks and threads for the sampled parsers (collapsed stacks and speedscope), so both give one
+ * shape: frames by (name, file), per-position lines, threads as ThreadInfo.
+ */
+export class SampledProfileBuilder {
+  private readonly names: string[] = [];
+  private readonly files: string[] = [];
+  private readonly kinds: FrameKind[] = [];
+  private readonly minLines: number[] = [];
+  private readonly frameByKey = new Map<string, number>();
+  private readonly stacks: StackSample[] = [];
+  private readonly threadByKey = new Map<string, number>();
+  private readonly threadRoots: ThreadRoot[] = [];
+  private totalWeight = 0;
+
+  frameIndex(name: string, file: string, kind: FrameKind): number {
+    const key = `${name}\0${file}`;
+    let index = this.frameByKey.get(key);
+    if (index === undefined) {
+      index = this.names.length;
+      this.names.push(name);
+      this.files.push(file);
+      this.kinds.push(kind);
+      this.minLines.push(0);
+      this.frameByKey.set(key, index);
+    }
+    return index;
+  }
+
+  /** A line seen for the frame: its `line` becomes the smallest positive one. */
+  noteLine(frame: number, line: number): void {
+    if (line > 0) {
+      const seen = this.minLines[frame];
+      if (seen === 0 || line < seen) this.minLines[frame] = line;
+    }
+  }
+
+  /** Index of the thread a stack's roots name, or -1 when they name none. Names: the first non-empty seen. */
+  threadIndex(root: ThreadRoot): number {
+    if (root.pid === undefined && root.tid === undefined) return -1;
+    const key = root.pid === undefined ? `t${root.tid}` : root.tid === undefined ? `p${root.pid}` : `p${root.pid}/t${root.tid}`;
+    let index = this.threadByKey.get(key);
+    if (index === undefined) {
+      index = this.threadRoots.length;
+      this.threadRoots.push({ ...root });
+      this.threadByKey.set(key, index);
+    } else {
+      const known = this.threadRoots[index];
+      if (!known.threadName && root.threadName) known.threadName = root.threadName;
+      if (!known.cmdline && root.cmdline) known.cmdline = root.cmdline;
+    }
+    return index;
+  }
+
+  addStack(frames: readonly number[], lines: readonly number[], weight: number, thread: number): void {
+    this.stacks.push({ frames, lines, weight, thread });
+    this.totalWeight += weight;
+  }
+
+  build(source: Profile['source'], options: SampledParseOptions): Profile {
+    const frames: Frame[] = this.names.map((name, i) => ({
+      name, file: this.files[i], line: this.minLines[i], kind: this.kinds[i],
+    }));
+    const threads = this.threadRoots.map(threadInfo);
+    const rate = options.rateHz !== undefined && options.rateHz > 0 ? options.rateHz : undefined;
+    return {
+      source,
+      metadata: options.metadata ?? placeholderMetadata(threads.length),
+      frames,
+      functions: [],
+      stacks: {
+        unit: 'samples', stacks: this.stacks, threads, totalWeight: this.totalWeight,
+        ...(rate !== undefined ? { rateHz: rate } : {}),
+      },
+      totalSeconds: rate !== undefined ? this.totalWeight / rate : 0,
+    };
+  }
+}
+
+/**
+ * ThreadInfo for a stack's roots. id: `TID` for a thread root alone, `PID` for a process root alone, `PID/TID` for
+ * both. name: the thread's name ('' when py-spy had none); under --subprocesses it also says which process, e.g.
+ * `MainThread (process 14845: python child.py a;b)` or `process 14845: python child.py a;b`.
+ */
+export function threadInfo(root: ThreadRoot): ThreadInfo {
+  const process = root.pid === undefined ? '' : `process ${root.pid}${root.cmdline ? `: ${root.cmdline}` : ''}`;
+  if (root.tid === undefined) return { id: root.pid ?? '', name: process };
+  const id = root.pid === undefined ? root.tid : `${root.pid}/${root.tid}`;
+  if (!process) return { id, name: root.threadName ?? '' };
+  return { id, name: `${root.threadName || `thread ${root.tid}`} (${process})` };
+}
+
+/** Metadata for a profile read from a file alone: py-spy as the tool, everything else unknown. */
+export function placeholderMetadata(threadsSeen = 0): RunMetadata {
+  return {
+    tool: 'py-spy',
+    python: { version: '', implementation: '', executable: '' },
+    platform: '', argv: [], cwd: '', script: '', startedAt: '',
+    wallSeconds: 0, cpuSeconds: 0, exitCode: 0, exception: null, threadsSeen, capabilities: {},
+  };
+}

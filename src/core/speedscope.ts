@@ -1,0 +1,171 @@
+import { pySpyFrameKind, SampledParseOptions, SampledProfileBuilder, ThreadRoot } from './collapsedStacks';
+import { asArray, asObject, JsonObject, optionalNumber, optionalString } from './jsonFields';
+import { ProfileFormatError } from './profileErrors';
+import type { Profile } from './profileModel';
+
+/**
+ * speedscope JSON as py-spy 0.4 writes it (`py-spy record --format speedscope`) → the profile model.
+ *
+ * What py-spy writes (checked against py-spy 0.4.2's output here):
+ * - `shared.frames[]`: `{name, file, line, col: null}`, one entry per distinct (function, file, line): the same
+ *   function at two lines is two entries. `file` is absolute; native frames (--native) have the library path and
+ *   line 0. Under --threads a `thread (TID)` / `thread (TID): NAME` pseudo-frame (file '', line 0) is the root of
+ *   every sample; under --subprocesses `process PID:"CMDLINE"` pseudo-frames are (one per process level).
+ * - `profiles[]`: one `type: "sampled"` profile per thread, named `Thread TID "NAME"` (`Process PID Thread TID
+ *   "NAME"` under --subprocesses; NAME is '' when the thread had none at its first sample), `unit: "seconds"`,
+ *   `samples[]` = one stack per sample (frame indices, root first), `weights[]` = 1/rate for every sample,
+ *   `endValue` = samples/rate.
+ *
+ * Weights → samples: each weight is divided by the sample period and rounded: `round(weight × rate)` with the rate
+ * given in the options, else with the period inferred as the smallest positive weight in the file (py-spy writes
+ * exactly 1/rate for every sample, so each sample counts 1 and the rate is recovered as 1/period). Unit `none` means
+ * the weights already are counts. Frames, lines and threads come out as from the collapsed-stacks parser: frames
+ * deduplicated by (name, file) with line = the smallest line seen, per-position lines in each stack, thread and
+ * process pseudo-frames turned into ThreadInfo. Identical stacks of one thread are merged into one StackSample.
+ */
+export const SPEEDSCOPE_FORMATS = 'speedscope JSON with "sampled" profiles, as py-spy writes it ' +
+  '(py-spy record --format speedscope)';
+
+const THREAD_FRAME = /^thread \((0x[0-9a-fA-F]+|\d+)\)(?:: ([\s\S]*))?$/;
+const PROCESS_FRAME = /^process (\d+):"([\s\S]*)"$/;
+const PROFILE_NAME = /^(?:Process (\d+) )?Thread (\S+) "([\s\S]*)"$/;
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = {
+  seconds: 1, milliseconds: 1e-3, microseconds: 1e-6, nanoseconds: 1e-9,
+};
+
+type FrameRole =
+  | { readonly kind: 'frame'; readonly frame: number; readonly line: number }
+  | { readonly kind: 'thread'; readonly tid: string; readonly name?: string }
+  | { readonly kind: 'process'; readonly pid: string; readonly cmdline: string };
+
+export function parseSpeedscope(text: string, options: SampledParseOptions = {}): Profile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileFormatError(`The file is not valid JSON, so it is not a speedscope profile. Pyrometer reads ${SPEEDSCOPE_FORMATS}.`,
+      (e as Error).message);
+  }
+  const root = asObject(raw, 'the speedscope file');
+  if (root.profiles === undefined || root.shared === undefined) {
+    throw new ProfileFormatError(`The JSON has no "profiles" and "shared" sections, so it is not a speedscope profile. Pyrometer reads ${SPEEDSCOPE_FORMATS}.`);
+  }
+  const profiles = asArray(root.profiles, 'profiles').map((p, i) => asObject(p, () => `profiles[${i}]`));
+  profiles.forEach((p, i) => {
+    if (p.type === 'evented') {
+      throw new ProfileFormatError(`Profile ${i + 1} ("${String(p.name ?? '')}") of this speedscope file is an "evented" profile (open/close events, as written by tracing profilers); Pyrometer reads only "sampled" profiles. It reads ${SPEEDSCOPE_FORMATS}.`);
+    }
+    if (p.type !== 'sampled') {
+      throw new ProfileFormatError(`Profile ${i + 1} of this speedscope file has type ${JSON.stringify(p.type)}; Pyrometer reads ${SPEEDSCOPE_FORMATS}.`);
+    }
+    const unit = optionalString(p, 'unit') ?? 'none';
+    if (unit !== 'none' && SECONDS_PER_UNIT[unit] === undefined) {
+      throw new ProfileFormatError(`Profile ${i + 1} of this speedscope file is weighted in ${JSON.stringify(unit)}, not time or samples; Pyrometer reads ${SPEEDSCOPE_FORMATS}.`);
+    }
+  });
+
+  const builder = new SampledProfileBuilder();
+  const shared = asObject(root.shared, 'shared');
+  const roles: FrameRole[] = asArray(shared.frames, 'shared.frames').map((f, i) => {
+    const o = asObject(f, () => `shared.frames[${i}]`);
+    if (typeof o.name !== 'string') throw new ProfileFormatError(`shared.frames[${i}].name should be a string`);
+    return frameRole(builder, o.name, optionalString(o, 'file') ?? '', optionalNumber(o, 'line') ?? 0);
+  });
+
+  const period = samplePeriodSeconds(profiles, options.rateHz);
+  let rateHz = options.rateHz;
+  if (rateHz === undefined && period !== undefined) {
+    const inferred = 1 / period;
+    rateHz = Math.abs(inferred - Math.round(inferred)) < 1e-6 * inferred ? Math.round(inferred) : inferred;
+  }
+
+  profiles.forEach((p, pi) => {
+    const where = `profiles[${pi}]`;
+    const samples = asArray(p.samples, `${where}.samples`);
+    const weights = asArray(p.weights, `${where}.weights`);
+    if (weights.length !== samples.length) {
+      throw new ProfileFormatError(`${where} has ${samples.length} samples but ${weights.length} weights`);
+    }
+    const unitSeconds = SECONDS_PER_UNIT[optionalString(p, 'unit') ?? 'none'];
+    const nameMatch = PROFILE_NAME.exec(optionalString(p, 'name') ?? '');
+    // Identical stacks of this thread: one StackSample, weights summed.
+    const merged = new Map<string, { frames: number[]; lines: number[]; weight: number; root: ThreadRoot }>();
+    for (let si = 0; si < samples.length; si++) {
+      const stack = samples[si];
+      if (!Array.isArray(stack)) throw new ProfileFormatError(`${where}.samples[${si}] should be a list of frame indices`);
+      const w = weights[si];
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+        throw new ProfileFormatError(`${where}.weights[${si}] should be a non-negative number`);
+      }
+      const count = unitSeconds === undefined || period === undefined ? Math.round(w) : Math.round((w * unitSeconds) / period);
+      const rootInfo: ThreadRoot = {};
+      if (nameMatch) {
+        if (nameMatch[1] !== undefined) rootInfo.pid = nameMatch[1];
+        rootInfo.tid = nameMatch[2];
+        if (nameMatch[3]) rootInfo.threadName = nameMatch[3];
+      } else {
+        rootInfo.tid = String(pi);
+        rootInfo.threadName = optionalString(p, 'name') ?? '';
+      }
+      const frames: number[] = [];
+      const lines: number[] = [];
+      for (let k = 0; k < stack.length; k++) {
+        const index = stack[k];
+        const role = typeof index === 'number' ? roles[index] : undefined;
+        if (role === undefined) {
+          throw new ProfileFormatError(`${where}.samples[${si}][${k}] is not an index into shared.frames (${roles.length} frames)`);
+        }
+        if (role.kind === 'frame') {
+          frames.push(role.frame);
+          lines.push(role.line);
+        } else if (frames.length === 0 && role.kind === 'process') {
+          rootInfo.pid = role.pid;
+          if (role.cmdline) rootInfo.cmdline = role.cmdline;
+        } else if (frames.length === 0 && role.kind === 'thread') {
+          rootInfo.tid = role.tid;
+          if (role.name) rootInfo.threadName = role.name;
+        }
+      }
+      const key = `${frames.join(',')}|${lines.join(',')}|${rootInfo.pid ?? ''}|${rootInfo.tid ?? ''}`;
+      const seen = merged.get(key);
+      if (seen) {
+        seen.weight += count;
+        if (!seen.root.threadName && rootInfo.threadName) seen.root.threadName = rootInfo.threadName;
+        if (!seen.root.cmdline && rootInfo.cmdline) seen.root.cmdline = rootInfo.cmdline;
+      } else {
+        merged.set(key, { frames, lines, weight: count, root: rootInfo });
+      }
+    }
+    for (const s of merged.values()) {
+      for (let k = 0; k < s.frames.length; k++) builder.noteLine(s.frames[k], s.lines[k]);
+      builder.addStack(s.frames, s.lines, s.weight, builder.threadIndex(s.root));
+    }
+  });
+  return builder.build('py-spy', { ...options, rateHz });
+}
+
+function frameRole(builder: SampledProfileBuilder, name: string, file: string, line: number): FrameRole {
+  if (file === '' && !line) {
+    const thread = THREAD_FRAME.exec(name);
+    if (thread) return { kind: 'thread', tid: thread[1], name: thread[2] };
+    const process = PROCESS_FRAME.exec(name);
+    if (process) return { kind: 'process', pid: process[1], cmdline: process[2] };
+    return { kind: 'frame', frame: builder.frameIndex(name, '', 'native'), line: 0 };
+  }
+  const lineNumber = Number.isInteger(line) && line > 0 ? line : 0;
+  return { kind: 'frame', frame: builder.frameIndex(name, file, pySpyFrameKind(file, lineNumber)), line: lineNumber };
+}
+
+/** Seconds per sample: 1/rate when given, else the smallest positive time weight; undefined for unit none. */
+function samplePeriodSeconds(profiles: readonly JsonObject[], rateHz: number | undefined): number | undefined {
+  if (rateHz !== undefined && rateHz > 0) return 1 / rateHz;
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const p of profiles) {
+    const unitSeconds = SECONDS_PER_UNIT[optionalString(p, 'unit') ?? 'none'];
+    if (unitSeconds === undefined || !Array.isArray(p.weights)) continue;
+    for (const w of p.weights) {
+      if (typeof w === 'number' && w > 0 && w * unitSeconds < smallest) smallest = w * unitSeconds;
+    }
+  }
+  return Number.isFinite(smallest) ? smallest : undefined;
+}
