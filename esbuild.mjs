@@ -11,4 +11,6 @@ await Promise.all([
     platform: 'node', format: 'cjs', target: 'node18' }),
   esbuild.build({ ...common, entryPoints: ['src/webview/functionTable/main.ts'], outfile: 'dist/webview/functionTable.js',
     platform: 'browser', format: 'iife', target: 'es2020' }),
+  esbuild.build({ ...common, entryPoints: ['src/webview/flameGraph/main.ts'], outfile: 'dist/webview/flameGraph.js',
+    platform: 'browser', format: 'iife', target: 'es2020' }),
 ]);

@@ -15,15 +15,3 @@ export function resolveFrameFile(file: string, kind: FrameKind, cwd: string): st
   if (kind !== 'python' || file.startsWith('<') || file === '') return file;
   return path.isAbsolute(file) ? path.normalize(file) : path.resolve(cwd, file);
 }
-
-/** Whether a frame points at a real source file the editor can open. */
-export function isLinkable(file: string, kind: FrameKind): boolean {
-  return kind === 'python' && path.isAbsolute(file);
-}
-
-/** Paths under the run's cwd are shown relative to it (as the user typed them); others stay absolute. */
-export function displayPath(file: string, cwd: string): string {
-  if (!path.isAbsolute(file) || !cwd) return file;
-  const relative = path.relative(cwd, file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}

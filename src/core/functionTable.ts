@@ -1,4 +1,4 @@
-import { displayPath, isLinkable } from './frameFiles';
+import { displayPath, isLinkable } from './framePaths';
 import { pstatsCalls, perCallSeconds, pstatsSeconds } from './pstatsNumbers';
 import type { Profile } from './profileModel';
 

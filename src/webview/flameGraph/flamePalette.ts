@@ -1,0 +1,107 @@
+/**
+ * Box colours from the theme: each frame kind takes a VS Code chart colour (python: orange, native: blue,
+ * builtin: purple, import: green), in a few shades so that neighbours stay apart, and dimmed variants for
+ * frames that do not match a search. Re-read when the theme changes (VS Code swaps the body class).
+ */
+import type { FrameKind } from '../../core/profileModel';
+
+export const KINDS: readonly FrameKind[] = ['python', 'native', 'builtin', 'import'];
+export const SHADES = 4;
+/** Slots [0, BASE_SLOTS) are full colours, [BASE_SLOTS, 2 * BASE_SLOTS) their dimmed versions. */
+export const BASE_SLOTS = KINDS.length * SHADES;
+export const SLOT_COUNT = 2 * BASE_SLOTS;
+
+export interface Palette {
+  readonly fills: readonly string[];
+  readonly texts: readonly string[];
+  readonly background: string;
+  /** Text outside boxes, and the selected box's outline. */
+  readonly foreground: string;
+  readonly selection: string;
+  /** Drawn around every box in high-contrast themes; null otherwise. */
+  readonly contrastBorder: string | null;
+  readonly font: string;
+  readonly dark: boolean;
+}
+
+type Rgb = [number, number, number];
+
+const FALLBACK: Record<FrameKind, { dark: string; light: string; variable: string }> = {
+  python: { dark: '#d18616', light: '#d18616', variable: '--vscode-charts-orange' },
+  native: { dark: '#3794ff', light: '#1a85ff', variable: '--vscode-charts-blue' },
+  builtin: { dark: '#b180d7', light: '#652d90', variable: '--vscode-charts-purple' },
+  import: { dark: '#89d185', light: '#388a34', variable: '--vscode-charts-green' },
+};
+
+let probe: CanvasRenderingContext2D | null = null;
+
+/** Any CSS colour → rgb, via the canvas's own parser; null when it is not a colour. */
+function parseColor(css: string): Rgb | null {
+  if (!css.trim()) return null;
+  probe ??= document.createElement('canvas').getContext('2d');
+  if (!probe) return null;
+  probe.fillStyle = '#010203';
+  probe.fillStyle = css.trim();
+  const v = String(probe.fillStyle);
+  if (v === '#010203' && css.trim().toLowerCase() !== '#010203') return null;
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(v);
+  if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
+  const rgba = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(v);
+  return rgba ? [Number(rgba[1]), Number(rgba[2]), Number(rgba[3])] : null;
+}
+
+const toCss = ([r, g, b]: Rgb) => `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+const mix = (a: Rgb, b: Rgb, t: number): Rgb => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+
+function luminance([r, g, b]: Rgb): number {
+  const lin = (c: number) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+function contrast(a: Rgb, b: Rgb): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+const BLACK: Rgb = [20, 20, 20];
+const WHITE: Rgb = [255, 255, 255];
+const textOn = (fill: Rgb): Rgb => (contrast(fill, BLACK) >= contrast(fill, WHITE) ? BLACK : WHITE);
+
+export function readPalette(root: HTMLElement = document.body): Palette {
+  const style = getComputedStyle(root);
+  const variable = (name: string) => style.getPropertyValue(name);
+  const background = parseColor(variable('--vscode-editor-background')) ?? parseColor(style.backgroundColor) ?? [30, 30, 30];
+  const dark = root.classList.contains('vscode-light') ? false : root.classList.contains('vscode-dark') ? true : luminance(background) < 0.4;
+  const foreground = parseColor(variable('--vscode-foreground')) ?? (dark ? [204, 204, 204] : [51, 51, 51]);
+  const highContrast = root.classList.contains('vscode-high-contrast') || root.classList.contains('vscode-high-contrast-light');
+  const fills: string[] = new Array(SLOT_COUNT);
+  const texts: string[] = new Array(SLOT_COUNT);
+  KINDS.forEach((kind, k) => {
+    const base = parseColor(variable(FALLBACK[kind].variable)) ?? parseColor(dark ? FALLBACK[kind].dark : FALLBACK[kind].light)!;
+    for (let s = 0; s < SHADES; s++) {
+      // Shades step towards the background (dark themes) or towards white (light), keeping the hue.
+      const shade = mix(base, dark ? background : WHITE, dark ? s * 0.12 : s * 0.14);
+      const slot = k * SHADES + s;
+      fills[slot] = toCss(shade);
+      texts[slot] = toCss(textOn(shade));
+      const dimmed = mix(shade, background, 0.78);
+      fills[BASE_SLOTS + slot] = toCss(dimmed);
+      texts[BASE_SLOTS + slot] = toCss(mix(foreground, background, 0.45));
+    }
+  });
+  const family = variable('--vscode-font-family').trim() || 'system-ui, sans-serif';
+  return {
+    fills, texts, dark, font: `12px ${family}`,
+    background: toCss(background), foreground: toCss(foreground),
+    selection: toCss(parseColor(variable('--vscode-focusBorder')) ?? (dark ? [0, 127, 212] : [0, 144, 241])),
+    contrastBorder: highContrast ? toCss(parseColor(variable('--vscode-contrastBorder')) ?? foreground) : null,
+  };
+}
+
+/** A frame's full-colour slot: its kind, and a shade picked by its name so that the same function keeps its colour. */
+export function frameSlot(kind: FrameKind, name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  const k = Math.max(0, KINDS.indexOf(kind));
+  return k * SHADES + ((h >>> 0) % SHADES);
+}
