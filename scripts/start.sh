@@ -12,6 +12,7 @@ RUN=$REPO/.pyrometer-run/start
 WORKLOADS=$REPO/../shared/workloads
 
 pyro_phase setup-tools 1500 bash scripts/setup-tools.sh
+pyro_phase setup-python-tools 600 bash scripts/setup-python-tools.sh
 pyro_phase npm-deps 900 pyro_npm_deps
 pyro_phase build 300 npm run build
 pyro_phase package 300 npm run package
@@ -19,6 +20,7 @@ pyro_phase package 300 npm run package
 rm -rf "$RUN"
 cs_init "$RUN"
 cs_user_data "$RUN/data"
+cs_pyspy_setting "$RUN/data"   # so "Profile this script (py-spy)" works in the sample workspace
 pyro_phase install-vsix 300 cs_install_vsix "$RUN/data" "$REPO/pyrometer.vsix"
 cs_workspace "$WORKLOADS" "$RUN/workspace"
 

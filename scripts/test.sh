@@ -5,6 +5,7 @@
 #   python-3.X   bash scripts/test-python.sh
 #   integration  mocha inside code-server's real extension host            (test/integration/index.ts)
 #   e2e          Playwright UI tests on code-server with the VSIX installed (test/e2e/run.ts)
+#   e2e-trust    the same, on a server with workspace trust ON: test/e2e/*.trust.ts (Restricted Mode)
 # The last line printed is exactly "N passed, N failed"; the exit status is non-zero if anything failed.
 # A suite that crashed or wrote no counts counts as 1 failed. No process is left running afterwards.
 set -uo pipefail
@@ -27,7 +28,7 @@ record_failure() {
 
 # Summing lives in the EXIT path so that it also runs after Ctrl-C or an unexpected error: the last
 # line printed is always the total. Suites that never wrote their counts file count as 1 failed.
-EXPECTED_SUITES=(unit "python-*" integration e2e)
+EXPECTED_SUITES=(unit webview "python-*" integration e2e e2e-trust)
 summarize() {
   pyro_print_timings
   node - "$RESULTS" "${EXPECTED_SUITES[@]}" <<'JS'
@@ -73,6 +74,8 @@ pyro_on_exit finish
 # ---- preparation: each step that fails is recorded as a failure of its own; later steps still run
 # where they can (tsc emits even with type errors), and a suite missing its inputs fails on its own.
 pyro_phase setup-tools 1500 bash scripts/setup-tools.sh || record_failure prep-setup-tools
+pyro_phase setup-python-tools 600 bash scripts/setup-python-tools.sh || record_failure prep-setup-python-tools
+export PYROMETER_PYSPY="$PYROMETER_TOOLS/venv-tools/bin/py-spy"   # for the unit suites that run py-spy
 pyro_phase npm-deps 900 pyro_npm_deps || record_failure prep-npm-deps
 pyro_phase build 300 npm run build || record_failure prep-build
 pyro_phase compile-tests 300 npm run compile-tests || record_failure prep-compile-tests
@@ -80,6 +83,9 @@ pyro_phase package 300 npm run package || record_failure prep-package
 
 # ---- (a) unit
 pyro_phase unit 600 node out/test/harness/runMocha.js unit "$RESULTS/unit.json" out/test/unit
+
+# ---- (a2) webview: the flame graph app in headless Chromium, without VS Code (test/webview/flameGraph.browser.ts)
+pyro_phase webview 300 node out/test/webview/flameGraph.browser.js "$RESULTS"
 
 # ---- (b) python (writes test-results/python-3.X.json itself)
 pyro_phase python 900 bash scripts/test-python.sh
@@ -91,6 +97,7 @@ cs_init "$RUN" || record_failure prep-code-server
 # development extension (URL payload, honoured only with enable-smoke-test-driver).
 integration() {
   cs_user_data "$RUN/integration" || return 1
+  cs_pyspy_setting "$RUN/integration" || return 1
   cs_workspace "$WORKLOADS" "$RUN/integration/workspace" || return 1
   cs_start "$RUN/integration" auto "$RESULTS/logs/code-server-integration.log" \
     "$RUN/integration/workspace" --vscode-option enable-smoke-test-driver || return 1
@@ -106,6 +113,7 @@ pyro_timed integration integration
 # with the packaged VSIX installed, as a user would have it.
 e2e() {
   cs_user_data "$RUN/e2e" || return 1
+  cs_pyspy_setting "$RUN/e2e" || return 1
   pyro_run_limited 300 cs_install_vsix "$RUN/e2e" "$REPO/pyrometer.vsix" || return 1
   cs_workspace "$WORKLOADS" "$RUN/e2e/workspace" || return 1
   cs_start "$RUN/e2e" auto "$RESULTS/logs/code-server-e2e.log" "$RUN/e2e/workspace" || return 1
@@ -120,5 +128,36 @@ e2e() {
   return "$rc"
 }
 pyro_timed e2e e2e
+
+# (e) e2e-trust: the UI tests of test/e2e/*.trust.ts on one more server, this one with workspace trust
+# ON (the others run with it off), its own user data and workspace copy: the workbench asks at startup
+# whether to trust the folder, and the tests answer no and check that Pyrometer refuses to profile.
+e2e_trust() {
+  local d=$RUN/e2e-trust
+  cs_user_data "$d" || return 1
+  # cs_user_data turns trust off; turn it on, with the startup dialog on every window open
+  node -e 'const fs = require("fs"), f = process.argv[1], s = JSON.parse(fs.readFileSync(f, "utf8"));
+           s["security.workspace.trust.enabled"] = true;
+           s["security.workspace.trust.startupPrompt"] = "always";
+           fs.writeFileSync(f, JSON.stringify(s, null, 2) + "\n");' "$d/user/User/settings.json" || return 1
+  pyro_run_limited 300 cs_install_vsix "$d" "$REPO/pyrometer.vsix" || return 1
+  cs_workspace "$WORKLOADS" "$d/workspace" || return 1
+  # cs_start always passes --disable-workspace-trust, which overrides the setting: start the server
+  # through a wrapper that drops that one flag and execs code-server (same pid, so the same process group).
+  printf '#!/usr/bin/env bash\na=()\nfor x in "$@"; do [ "$x" = --disable-workspace-trust ] || a+=("$x"); done\nexec %q "${a[@]}"\n' \
+    "$CS_BIN" > "$d/code-server-with-trust" && chmod +x "$d/code-server-with-trust" || return 1
+  CS_BIN=$d/code-server-with-trust cs_start "$d" auto "$RESULTS/logs/code-server-e2e-trust.log" "$d/workspace" || return 1
+  local rc=0
+  PYROMETER_E2E_KIND=trust \
+  PYROMETER_E2E_URL="http://127.0.0.1:$CS_PORT" \
+  PYROMETER_E2E_WORKSPACE="$d/workspace" \
+  PYROMETER_E2E_USER_DATA="$d/user" \
+  PYROMETER_E2E_SCREENSHOTS="$RESULTS/screenshots" \
+  PYROMETER_E2E_RESULTS="$RESULTS/e2e-trust.json" \
+    pyro_run_limited 600 node out/test/e2e/run.js || rc=$?
+  cs_stop
+  return "$rc"
+}
+pyro_timed e2e-trust e2e_trust
 
 exit 0   # the EXIT hook prints the totals and sets the status

@@ -172,3 +172,20 @@ cs_stop_all() {
   return 0
 }
 pyro_on_exit cs_stop_all
+
+# cs_machine_setting DIR KEY JSON_VALUE: sets one setting in the Remote (machine) settings of the user-data dir
+# made by cs_user_data. Machine-scoped settings (tool paths) are read only from there in a remote window, which
+# is what code-server's workbench is; the server's extension host takes PATH from a login shell, not from this
+# script, so tools are given by setting.
+cs_machine_setting() {
+  mkdir -p "$1/user/Machine"
+  node -e '
+    const fs = require("fs"); const [file, key, value] = process.argv.slice(1);
+    const s = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}; s[key] = JSON.parse(value);
+    fs.writeFileSync(file, JSON.stringify(s, null, 2) + "\n");' "$1/user/Machine/settings.json" "$2" "$3"
+}
+
+# cs_pyspy_setting DIR: points pyrometer.pyspy.path at the py-spy scripts/setup-python-tools.sh installed.
+cs_pyspy_setting() {
+  cs_machine_setting "$1" pyrometer.pyspy.path "\"$PYROMETER_TOOLS/venv-tools/bin/py-spy\""
+}

@@ -8,7 +8,8 @@ import { functionLensText } from './functionSummary';
 export interface LineAnnotation {
   /** 0-based line in the document as it is now. */
   readonly line: number;
-  readonly kind: 'def' | 'callSite';
+  /** def: a profiled function's def; callSite: a call to a costly function (cProfile); line: a sampled line (py-spy). */
+  readonly kind: 'def' | 'callSite' | 'line';
   /** The function defined on the line (def) or the one called there (callSite). */
   readonly frameIndex: number;
   /** For call sites: the caller whose edge the figures are. */

@@ -42,15 +42,20 @@ export function indexDefs(lines: readonly string[]): DefIndex {
 /**
  * The 0-based line of `def name` nearest to where the profile says the function starts.
  * pstats' line is the code object's first line: the first decorator for decorated functions,
- * so the nearest def at or below wins ties. Undefined when the def is gone.
+ * so the nearest def at or below wins ties; a sampler's line is in the body, so there the def above wins.
+ * Undefined when the def is gone.
  */
-export function locateDef(defs: DefIndex, name: string, recordedLine: number): number | undefined {
+export function locateDef(defs: DefIndex, name: string, recordedLine: number,
+  recorded: 'firstLine' | 'bodyLine' = 'firstLine'): number | undefined {
   if (!IDENTIFIER.test(name)) return undefined;
   const expected = recordedLine - 1;
   let best: number | undefined;
   let bestDistance = Infinity;
+  // A sampler records a line inside the body, so its def is above; pstats records the first line (decorators).
+  const penaltyBelow = recorded === 'bodyLine' ? 0.5 : 0;
+  const penaltyAbove = recorded === 'bodyLine' ? 0 : 0.5;
   for (const i of defs.get(name) ?? []) {
-    const distance = i >= expected ? i - expected : (expected - i) + 0.5;
+    const distance = i >= expected ? i - expected + penaltyBelow : (expected - i) + penaltyAbove;
     if (distance < bestDistance) {
       best = i;
       bestDistance = distance;

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
-import { ServerSettings, Requests } from '../protocol/serverRequests';
+import type { ServerSettings } from '../protocol/serverRequests';
 import { onConfigChange, readConfig } from './config';
+import { createFlameGraphPanel } from './flameGraphPanel';
 import { FunctionTableView } from './functionTableView';
 import { HeatDecorations } from './heatDecorations';
-import { ProfileScriptCommand } from './profileScriptCommand';
+import { ProfileRunner } from './profileRun';
+import { profileWithCProfile } from './profileScriptCommand';
+import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
 import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
@@ -24,26 +27,33 @@ export function activate(context: vscode.ExtensionContext) {
   const decorations = new HeatDecorations(server);
   const table = new FunctionTableView(context.extensionUri, server);
   const runsView = new RunsView(history);
-  const profile = new ProfileScriptCommand({
-    runnerRoot: context.asAbsolutePath('python'), history, server, shownRun, status, output,
-  });
+  const runner = new ProfileRunner({ history, server, shownRun, status, output });
+  const runnerRoot = context.asAbsolutePath('python');
+  const flameGraph = createFlameGraphPanel(context.extensionUri,
+    async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
+    { emptyMessage: 'No profile yet: profile a script with cProfile or py-spy first.' });
   const sendSettings = () => {
     if (!server.isRunning) return;
     const settings: ServerSettings = { callSiteMinPercent: readConfig().callSiteMinPercent };
-    void server.request(Requests.settings, settings);
+    void server.settings(settings);
   };
 
   context.subscriptions.push(
-    output, history, server, shownRun, status, decorations, table, runsView,
+    output, history, server, shownRun, status, decorations, table, runsView, flameGraph,
     vscode.window.registerTreeDataProvider('pyrometer.runs', runsView),
     vscode.window.registerWebviewViewProvider(FunctionTableView.viewId, table),
     server.onActiveRunChanged(() => {
       decorations.refreshAll();
       void table.refresh();
+      void flameGraph.refresh();
     }),
     shownRun.onDidChange(runId => runsView.setActive(runId)),
     onConfigChange(sendSettings),
-    vscode.commands.registerCommand('pyrometer.profileCProfile', (uri?: vscode.Uri) => profile.run(uri)),
+    vscode.commands.registerCommand('pyrometer.profileCProfile', (uri?: vscode.Uri) => profileWithCProfile(uri, runner, runnerRoot)),
+    vscode.commands.registerCommand('pyrometer.profilePySpy', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, false)),
+    vscode.commands.registerCommand('pyrometer.profilePySpyWithOptions', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, true)),
+    vscode.commands.registerCommand('pyrometer.attachPySpy', (pid?: number) => attachWithPySpy(runner, output, pid, pid === undefined)),
+    vscode.commands.registerCommand('pyrometer.showFlameGraph', () => flameGraph.show()),
     vscode.commands.registerCommand('pyrometer.showRun', async (runId: string) => {
       const problem = await shownRun!.show(runId);
       if (problem) void vscode.window.showErrorMessage(`Pyrometer: ${problem}`);
@@ -55,7 +65,7 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     vscode.commands.registerCommand('pyrometer.clearRuns', async () => {
       const removed = await history.clear();
-      if (server.isRunning) for (const r of removed) await server.request(Requests.unloadRun, { runId: r.runId });
+      if (server.isRunning) for (const r of removed) await server.unloadRun(r.runId);
       await shownRun!.set(null);
       decorations.clearAll();
       void table.refresh();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { FromFunctionTable, ToFunctionTable } from '../protocol/functionTableMessages';
-import { FunctionTableResult, Requests } from '../protocol/serverRequests';
 import type { ServerClient } from './serverClient';
 import { openSourceAt } from './sourceNavigation';
 
@@ -28,7 +27,7 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   async refresh(): Promise<void> {
     if (!this.view) return;
     const table = this.server.isRunning
-      ? await this.server.request<FunctionTableResult>(Requests.functionTable, {})
+      ? await this.server.functionTable()
       : { runId: null, label: '', rows: [] };
     await this.post({ type: 'rows', label: table.label, rows: table.rows });
     if (this.pendingHighlight !== undefined) {

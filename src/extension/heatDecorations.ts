@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { HEAT_LEVELS, heatLevel, LineAnnotation } from '../core/lineAnnotations';
-import { LineAnnotationsResult, Requests } from '../protocol/serverRequests';
+import type { LineAnnotationsResult } from '../protocol/serverRequests';
 import type { ServerClient } from './serverClient';
 
 const REFRESH_AFTER_EDIT_MS = 300;
@@ -39,7 +39,7 @@ export class HeatDecorations implements vscode.Disposable {
     if (editor.document.languageId !== 'python' || editor.document.uri.scheme !== 'file') return;
     let result: LineAnnotationsResult;
     try {
-      result = await this.server.request<LineAnnotationsResult>(Requests.lineAnnotations, { uri: editor.document.uri.toString() });
+      result = await this.server.lineAnnotations(editor.document.uri.toString());
     } catch {
       return; // the server is restarting; the restart refreshes again
     }

@@ -1,6 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { ProfileSource } from '../core/profileModel';
+import type { RunSource } from '../protocol/serverRequests';
 
 /** A finished run as the history shows it; the profile itself stays in result.json beside it. */
 export interface RunRecord {
@@ -16,7 +18,13 @@ export interface RunRecord {
   readonly exitCode: number;
   /** Shown next to the run when the script did not end cleanly. */
   readonly problem?: string;
-  readonly resultPath: string;
+  /** Where the profile's data is (read by the server when the run is shown). */
+  readonly source: RunSource;
+  /** The run's folder in workspace storage. */
+  readonly runDir: string;
+  readonly tool: ProfileSource;
+  /** py-spy: samples taken. */
+  readonly totalSamples?: number;
 }
 
 /** Runs kept in the workspace's storage (not the workspace), newest first, capped at maxRunsKept. */

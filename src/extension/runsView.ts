@@ -24,11 +24,14 @@ export class RunsView implements vscode.TreeDataProvider<RunRecord>, vscode.Disp
   getTreeItem(run: RunRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(run.label, vscode.TreeItemCollapsibleState.None);
     const when = new Date(run.finishedAt).toLocaleTimeString();
-    item.description = `${run.totalSeconds.toFixed(3)}s · Python ${run.pythonVersion} · ${when}`;
+    const figure = run.tool === 'py-spy' ? `${run.totalSamples ?? 0} samples` : `${run.totalSeconds.toFixed(3)}s`;
+    item.description = `${run.tool} · ${figure} · Python ${run.pythonVersion || '?'} · ${when}`;
     item.iconPath = new vscode.ThemeIcon(run.runId === this.activeRunId ? 'eye' : run.problem ? 'warning' : 'history');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${run.script}\nInterpreter: ${run.interpreter} (${run.interpreterSource})\n` +
-      `Wall time ${run.wallSeconds.toFixed(3)} s, profiled total ${run.totalSeconds.toFixed(3)} s, exit code ${run.exitCode}` +
+      `${run.tool}: wall time ${run.wallSeconds.toFixed(3)} s, ` +
+      (run.tool === 'py-spy' ? `${run.totalSamples ?? 0} samples` : `profiled total ${run.totalSeconds.toFixed(3)} s`) +
+      `, exit code ${run.exitCode}` +
       (run.problem ? `\n${run.problem}` : ''));
     item.tooltip = tip;
     item.contextValue = 'pyrometer.run';

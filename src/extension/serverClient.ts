@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
+import type { FlameGraphRequest } from '../core/flameLayout';
 import { LanguageClient, State, TransportKind } from 'vscode-languageclient/node';
-import { Notifications } from '../protocol/serverRequests';
+import {
+  FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
+} from '../protocol/serverRequests';
 
 /**
  * The language server, started on first need (never at activation): it holds profiles and parses them,
@@ -25,8 +28,37 @@ export class ServerClient implements vscode.Disposable {
     return this.starting;
   }
 
-  async request<R>(method: string, params: unknown): Promise<R> {
+  private async request<R>(method: string, params: unknown): Promise<R> {
     return (await this.get()).sendRequest<R>(method, params);
+  }
+
+  // One typed method per custom request, so a caller cannot send the wrong shape.
+  loadRun(params: LoadRunParams): Promise<LoadRunResult> {
+    return this.request(Requests.loadRun, params);
+  }
+
+  setActiveRun(runId: string | null): Promise<boolean> {
+    return this.request(Requests.setActiveRun, { runId });
+  }
+
+  unloadRun(runId: string): Promise<void> {
+    return this.request(Requests.unloadRun, { runId });
+  }
+
+  lineAnnotations(uri: string): Promise<LineAnnotationsResult> {
+    return this.request(Requests.lineAnnotations, { uri });
+  }
+
+  functionTable(): Promise<FunctionTableResult> {
+    return this.request(Requests.functionTable, {});
+  }
+
+  flameGraph(request: FlameGraphRequest): Promise<FlameGraphResult> {
+    return this.request(Requests.flameGraph, { request });
+  }
+
+  settings(settings: ServerSettings): Promise<void> {
+    return this.request(Requests.settings, settings);
   }
 
   private async start(): Promise<LanguageClient> {

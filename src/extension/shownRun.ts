@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { LoadRunResult, Requests } from '../protocol/serverRequests';
 import type { RunHistory } from './runHistory';
 import type { ServerClient } from './serverClient';
 
@@ -23,8 +22,7 @@ export class ShownRun {
   async show(runId: string): Promise<string | undefined> {
     const record = (await this.history.list()).find(r => r.runId === runId);
     if (!record) return 'That run is no longer in the history.';
-    const loaded = await this.server.request<LoadRunResult>(Requests.loadRun,
-      { runId, label: record.label, resultPath: record.resultPath, activate: true });
+    const loaded = await this.server.loadRun({ runId, label: record.label, source: record.source, activate: true });
     if (!loaded.ok) return loaded.error;
     await this.set(runId);
     return undefined;
@@ -36,7 +34,7 @@ export class ShownRun {
   }
 
   async clear(): Promise<void> {
-    if (this.server.isRunning) await this.server.request(Requests.setActiveRun, { runId: null });
+    if (this.server.isRunning) await this.server.setActiveRun(null);
     await this.set(null);
   }
 

@@ -15,11 +15,12 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  finished(scriptName: string, totalSeconds: number | undefined, problem?: string): void {
-    this.item.text = totalSeconds === undefined
-      ? `$(warning) Pyrometer: ${scriptName} — no profile`
-      : `$(flame) Pyrometer: ${scriptName} ${totalSeconds.toFixed(3)}s`;
-    this.item.tooltip = problem ?? 'Total profiled time (sum of own times, as pstats reports). Click for the function table.';
+  /** `figure`: the run's total as the tool measures it ('2.280s' for cProfile, '1,234 samples' for py-spy). */
+  finished(label: string, figure: string | undefined, problem?: string): void {
+    this.item.text = figure === undefined
+      ? `$(warning) Pyrometer: ${label} — no profile`
+      : `$(flame) Pyrometer: ${label} ${figure}`;
+    this.item.tooltip = problem ?? 'The last run\'s total (cProfile: sum of own times, as pstats reports; py-spy: samples). Click for the function table.';
     this.item.show();
   }
 

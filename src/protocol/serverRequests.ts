@@ -4,21 +4,31 @@
  */
 import type { FunctionRow } from '../core/functionTable';
 import type { LineAnnotation } from '../core/lineAnnotations';
-import type { RunMetadata } from '../core/profileModel';
+import type { FlameGraphData, FlameGraphRequest } from '../core/flameLayout';
+import type { ProfileSource, RunMetadata } from '../core/profileModel';
+import type { PySpyLoadRequest } from '../runners/pyspy';
 
 export interface RunSummary {
   readonly runId: string;
   readonly label: string;
+  readonly source: ProfileSource;
+  /** cProfile: pstats' total_tt; py-spy: samples / rate. */
   readonly totalSeconds: number;
+  /** py-spy: samples taken (0 for cProfile). */
+  readonly totalSamples: number;
   readonly functionCount: number;
   readonly metadata: RunMetadata;
 }
 
+/** Where a run's data is; the server reads and parses it so the extension host never does. */
+export type RunSource =
+  | { readonly kind: 'cprofile'; readonly resultPath: string }
+  | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest };
+
 export interface LoadRunParams {
   readonly runId: string;
   readonly label: string;
-  /** The runner's result JSON; the server reads and parses it so the extension host never does. */
-  readonly resultPath: string;
+  readonly source: RunSource;
   /** Make it the run whose figures the editor shows. */
   readonly activate: boolean;
 }
@@ -31,6 +41,10 @@ export interface LineAnnotationsResult { readonly runId: string | null; readonly
 export interface FunctionTableParams { readonly runId?: string }
 export interface FunctionTableResult { readonly runId: string | null; readonly label: string; readonly rows: readonly FunctionRow[] }
 
+export interface FlameGraphParams { readonly request: FlameGraphRequest }
+/** null when no run is shown. */
+export type FlameGraphResult = FlameGraphData | null;
+
 export interface SetActiveRunParams { readonly runId: string | null }
 
 export interface ServerSettings { readonly callSiteMinPercent: number }
@@ -42,6 +56,7 @@ export const Requests = {
   lineAnnotations: 'pyrometer/lineAnnotations',
   functionTable: 'pyrometer/functionTable',
   settings: 'pyrometer/settings',
+  flameGraph: 'pyrometer/flameGraph',
 } as const;
 
 /** Sent by the server when the figures shown in editors changed (a run loaded, activated or removed). */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { annotateFile, AnnotationOptions, LineAnnotation } from '../core/lineAnnotations';
+import { annotateSampledFile } from '../core/sampleAnnotations';
 import type { StoredRun } from './profileStore';
 
 /**
@@ -17,7 +18,9 @@ export class DocumentAnnotations {
     const hit = this.cache.get(doc.uri);
     if (hit && hit.key === key) return hit.annotations;
     const file = filePathOf(doc.uri);
-    const annotations = file ? annotateFile(run.graph, file, doc.getText(), this.options()) : [];
+    const annotations = !file ? []
+      : run.sampled ? annotateSampledFile(run.profile, run.sampled, file, doc.getText())
+        : annotateFile(run.graph, file, doc.getText(), this.options());
     this.cache.set(doc.uri, { key, annotations });
     return annotations;
   }

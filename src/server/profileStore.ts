@@ -1,11 +1,18 @@
 import { CallGraph } from '../core/callGraph';
+import { FlameGraphSource } from '../core/flameLayout';
 import type { Profile } from '../core/profileModel';
+import type { SampledRunStats } from '../core/sampleAnnotations';
+import { functionSampleStats, lineSampleStats } from '../core/sampleStats';
 
 export interface StoredRun {
   readonly runId: string;
   readonly label: string;
   readonly profile: Profile;
   readonly graph: CallGraph;
+  /** Sampled sources only: per-function and per-line samples, computed once per run. */
+  readonly sampled?: SampledRunStats;
+  /** Flame graph trees and layouts, built on first request and cached for view switches. */
+  readonly flame: FlameGraphSource;
 }
 
 /** The profiles the server holds, and which one the editor is showing. Older runs beyond the cap are dropped. */
@@ -16,7 +23,10 @@ export class ProfileStore {
   constructor(private readonly maxRunsInMemory = 10) {}
 
   add(runId: string, label: string, profile: Profile): StoredRun {
-    const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile) };
+    const sampled = profile.stacks
+      ? { functions: functionSampleStats(profile), lines: lineSampleStats(profile) }
+      : undefined;
+    const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile), sampled, flame: new FlameGraphSource(profile, label) };
     this.runs.delete(runId);
     this.runs.set(runId, run);
     for (const id of this.runs.keys()) {

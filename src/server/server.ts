@@ -6,10 +6,13 @@ import { functionHoverMarkdown } from '../core/functionSummary';
 import { functionRows } from '../core/functionTable';
 import { ProfileFormatError } from '../core/profileErrors';
 import {
-  FunctionTableParams, FunctionTableResult, LineAnnotationsParams, LineAnnotationsResult, LoadRunParams, LoadRunResult,
+  FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams, LineAnnotationsResult, LoadRunParams, LoadRunResult,
   Notifications, Requests, ServerSettings, SetActiveRunParams,
 } from '../protocol/serverRequests';
 import { loadCProfileResult } from '../runners/cprofile';
+import { loadPySpyProfile, PySpyProfileError } from '../runners/pyspy';
+import { sampledLineHoverMarkdown } from '../core/sampleHover';
+import { filePathOf } from './documentAnnotations';
 import { DocumentAnnotations } from './documentAnnotations';
 import { ProfileStore } from './profileStore';
 
@@ -41,7 +44,9 @@ function refreshEditors(): void {
 
 connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<LoadRunResult> => {
   try {
-    const profile = await loadCProfileResult(params.resultPath);
+    const profile = params.source.kind === 'cprofile'
+      ? await loadCProfileResult(params.source.resultPath)
+      : await loadPySpyProfile(params.source.load);
     const run = store.add(params.runId, params.label, profile);
     if (params.activate) {
       store.setActive(run.runId);
@@ -50,12 +55,14 @@ connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<Lo
     return {
       ok: true,
       summary: {
-        runId: run.runId, label: run.label, totalSeconds: profile.totalSeconds,
-        functionCount: profile.functions.length, metadata: profile.metadata,
+        runId: run.runId, label: run.label, source: profile.source, totalSeconds: profile.totalSeconds,
+        totalSamples: profile.stacks?.totalWeight ?? 0,
+        functionCount: profile.functions.length || profile.frames.length, metadata: profile.metadata,
       },
     };
   } catch (e) {
-    const message = e instanceof ProfileFormatError ? e.message : `Could not read the profile: ${(e as Error).message}`;
+    const message = e instanceof ProfileFormatError || e instanceof PySpyProfileError
+      ? e.message : `Could not read the profile: ${(e as Error).message}`;
     return { ok: false, error: message };
   }
 });
@@ -89,6 +96,11 @@ connection.onRequest(Requests.functionTable, (params: FunctionTableParams): Func
     : { runId: null, label: '', rows: [] };
 });
 
+connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {
+  const run = store.active();
+  return run ? run.flame.data(params.request) : null;
+});
+
 connection.onCodeLens((params): CodeLens[] => {
   const found = activeAnnotationsFor(params.textDocument.uri);
   if (!found) return [];
@@ -103,6 +115,12 @@ connection.onHover((params): Hover | null => {
   if (!found) return null;
   const onLine = found.list.filter(a => a.line === params.position.line && (a.kind === 'callSite' || a.afterText));
   if (onLine.length === 0) return null;
+  const run = found.run;
+  const file = filePathOf(params.textDocument.uri);
+  if (run.sampled) {
+    const markdown = file ? sampledLineHoverMarkdown(run.profile, run.sampled, file, params.position.line + 1) : '';
+    return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
+  }
   const sections = onLine.map(a => {
     const fn = found.run.graph.stats(a.frameIndex);
     if (!fn) return '';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ProfileCommandResult } from '../../src/extension/profileScriptCommand';
+import type { ProfileCommandResult } from '../../src/extension/profileRun';
 
 /** The workspace the suite runs in: a fresh copy of ../shared/workloads made by the harness. */
 export function workspaceRoot(): string {
