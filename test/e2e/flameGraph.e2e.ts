@@ -32,6 +32,8 @@ export const tests: E2ETest[] = [
       await wb.page.locator('.statusbar-item', { hasText: `Ln ${m![1]}, Col 1` }).waitFor({ timeout: 30_000 });
       const active = await wb.page.locator('.tab.active').first().innerText();
       assert.match(active.replace(/\s+/g, ''), /mixed_app\.py/);
+      // Revealed where it was already open, not as a second copy beside the flame graph.
+      assert.strictEqual(await wb.page.locator('.tab', { hasText: 'mixed_app.py' }).count(), 1, 'mixed_app.py opened twice');
       await wb.screenshot('flame-graph-opened-parse');
     },
   },
