@@ -19,18 +19,8 @@ import { nodeBox, scrollHeight } from '../src/webview/flameGraph/flameGeometry';
 import { launchChromium } from '../test/harness/browser';
 import { FlameGraphPage, syntheticSampledProfile } from '../test/webview/flameGraph.browser';
 import { seededRandom } from './seededRandom';
+import { median, medianMs } from './timing';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function medianMs(repeats: number, work: () => unknown): number {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = process.hrtime.bigint();
-    work();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(times);
-}
 
 interface Row { readonly nodes: number; readonly stacks: number; readonly floorBuildMs: number; readonly buildMs: number; readonly clearMs: number; readonly firstPaintMs: number; readonly zoomDrawMs: number; readonly payloadMB: number }
 

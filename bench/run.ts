@@ -9,17 +9,8 @@ import { functionRows } from '../src/core/functionTable';
 import { annotateFile } from '../src/core/lineAnnotations';
 import type { Profile } from '../src/core/profileModel';
 import { syntheticCProfileResult, syntheticPythonFile } from './syntheticProfiles';
+import { medianMs } from './timing';
 
-function medianMs(repeats: number, work: () => unknown): number {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = process.hrtime.bigint();
-    work();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 interface Row { readonly case: string; readonly floorMs: number; readonly oursMs: number }
 

@@ -121,25 +121,9 @@ def main(argv):
     outcome.report()  # the traceback / runner error on stderr, as Python would print it
 
     functions, total_seconds = functions_json(stats)
-    python, platform_string, capabilities = metadata.describe(
-        avoid_dirs=[os.path.dirname(os.path.realpath(job.filename))])
     result = {
         "schema": SCHEMA,
-        "metadata": {
-            "tool": "cProfile",
-            "python": python,
-            "platform": platform_string,
-            "argv": [options.script] + list(options.args),
-            "cwd": cwd,
-            "script": job.path,
-            "startedAt": metadata.iso_utc(started_at),
-            "wallSeconds": outcome.wall_seconds,
-            "cpuSeconds": outcome.cpu_seconds,
-            "exitCode": outcome.exit_code,
-            "exception": outcome.exception_info(),
-            "threadsSeen": counter.count,
-            "capabilities": capabilities,
-        },
+        "metadata": metadata.run_block("cProfile", options, cwd, job, started_at, outcome, counter.count),
         "totalSeconds": total_seconds,
         "functions": functions,
     }

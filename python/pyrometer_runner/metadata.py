@@ -138,3 +138,24 @@ def describe(avoid_dirs=()):
         "freeThreading": free_threading_build,
     }
     return python, _platform_string(), capabilities
+
+
+def run_block(tool, options, cwd, job, started_at, outcome, threads_seen):
+    """The `metadata` block every runner result carries (docs/runner-protocol.md), for one finished run."""
+    python, platform_string, capabilities = describe(
+        avoid_dirs=[os.path.dirname(os.path.realpath(job.filename))])
+    return {
+        "tool": tool,
+        "python": python,
+        "platform": platform_string,
+        "argv": [options.script] + list(options.args),
+        "cwd": cwd,
+        "script": job.path,
+        "startedAt": iso_utc(started_at),
+        "wallSeconds": outcome.wall_seconds,
+        "cpuSeconds": outcome.cpu_seconds,
+        "exitCode": outcome.exit_code,
+        "exception": outcome.exception_info(),
+        "threadsSeen": threads_seen,
+        "capabilities": capabilities,
+    }

@@ -7,7 +7,7 @@ import { resolveFrameFile } from '../core/frameFiles';
 import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
-import { ProcessListeners, ProcessOutcome, runProcess } from './childProcess';
+import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
 
 /**
  * The py-spy adapter: build py-spy's argv, run it through childProcess (cancel, timeout, output cap), keep its own
@@ -191,16 +191,11 @@ function wholeSeconds(seconds: number): number {
   return Number.isFinite(seconds) ? Math.max(1, Math.round(seconds)) : 1;
 }
 
-export async function runPySpyRecord(req: PySpyRecordRequest, listeners: ProcessListeners = {}): Promise<PySpyRunOutcome> {
-  await fs.mkdir(req.runDir, { recursive: true });
-  const files = pySpyFiles(req.runDir, req.sampling.format);
-  await Promise.all([fs.rm(files.profilePath, { force: true }), fs.rm(files.metaPath, { force: true })]);
-  const args = pySpyRecordArgv(req, files);
+/** Runs py-spy with its status lines taken out of the stdout the listener sees (they are kept in the filter). */
+async function runPySpyProcess(spec: ProcessSpec, listeners: ProcessListeners): Promise<{ outcome: ProcessOutcome; filter: PySpyOutputFilter }> {
   const filter = new PySpyOutputFilter();
   const onStdout = listeners.onStdout;
-  const outcome = await runProcess({
-    command: req.pySpy, args, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs, maxForwardedBytes: req.maxForwardedBytes,
-  }, {
+  const outcome = await runProcess(spec, {
     ...listeners,
     onStdout: text => {
       const shown = filter.push(text);
@@ -209,6 +204,17 @@ export async function runPySpyRecord(req: PySpyRecordRequest, listeners: Process
   });
   const rest = filter.end();
   if (rest) onStdout?.(rest);
+  return { outcome, filter };
+}
+
+export async function runPySpyRecord(req: PySpyRecordRequest, listeners: ProcessListeners = {}): Promise<PySpyRunOutcome> {
+  await fs.mkdir(req.runDir, { recursive: true });
+  const files = pySpyFiles(req.runDir, req.sampling.format);
+  await Promise.all([fs.rm(files.profilePath, { force: true }), fs.rm(files.metaPath, { force: true })]);
+  const args = pySpyRecordArgv(req, files);
+  const { outcome, filter } = await runPySpyProcess({
+    command: req.pySpy, args, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs, maxForwardedBytes: req.maxForwardedBytes,
+  }, listeners);
   const finished = outcome.end === 'exited';
   const hasProfile = finished && await isFile(files.profilePath);
   const hasMetadata = finished && await isFile(files.metaPath);
@@ -234,17 +240,8 @@ export async function runPySpyAttach(req: PySpyAttachRequest, listeners: Process
   const files = pySpyFiles(req.runDir, req.sampling.format);
   await fs.rm(files.profilePath, { force: true });
   const args = pySpyAttachArgv(req, files);
-  const filter = new PySpyOutputFilter();
-  const onStdout = listeners.onStdout;
-  const outcome = await runProcess({ command: req.pySpy, args, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs }, {
-    ...listeners,
-    onStdout: text => {
-      const shown = filter.push(text);
-      if (shown) onStdout?.(shown);
-    },
-  });
-  const rest = filter.end();
-  if (rest) onStdout?.(rest);
+  const { outcome, filter } = await runPySpyProcess(
+    { command: req.pySpy, args, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs }, listeners);
   const hasProfile = outcome.end === 'exited' && await isFile(files.profilePath);
   const subject = `process ${req.pid}`;
   const facts: PySpyFacts = {
