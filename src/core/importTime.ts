@@ -121,7 +121,7 @@ export function parseImportTime(text: string): ImportTree {
     if (!m || m[3].length % 2 !== 0) {
       // The script's own text that happens to hold the prefix, or a line cut short at the end of the capture.
       ignored++;
-      if (at === 0) {
+      if (at === 0 && terminated) {
         prefixedButUnreadable++;
         if (!firstUnreadable) firstUnreadable = `line ${lineNo}: ${JSON.stringify(abbreviate(line))}`;
       }
