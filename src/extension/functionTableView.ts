@@ -28,8 +28,8 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
     if (!this.view) return;
     const table = this.server.isRunning
       ? await this.server.functionTable()
-      : { runId: null, label: '', rows: [] };
-    await this.post({ type: 'rows', label: table.label, rows: table.rows });
+      : { runId: null, label: '', source: null, rows: [] };
+    await this.post({ type: 'rows', label: table.label, source: table.source, rows: table.rows });
     if (this.pendingHighlight !== undefined) {
       await this.post({ type: 'highlight', frameIndex: this.pendingHighlight });
       this.pendingHighlight = undefined;

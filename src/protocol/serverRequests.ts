@@ -39,7 +39,13 @@ export interface LineAnnotationsParams { readonly uri: string }
 export interface LineAnnotationsResult { readonly runId: string | null; readonly annotations: readonly LineAnnotation[] }
 
 export interface FunctionTableParams { readonly runId?: string }
-export interface FunctionTableResult { readonly runId: string | null; readonly label: string; readonly rows: readonly FunctionRow[] }
+export interface FunctionTableResult {
+  readonly runId: string | null;
+  readonly label: string;
+  /** The shown run's tool: py-spy runs have no pstats rows, and the table says where their figures are. */
+  readonly source: ProfileSource | null;
+  readonly rows: readonly FunctionRow[];
+}
 
 export interface FlameGraphParams { readonly request: FlameGraphRequest }
 /** null when no run is shown. */

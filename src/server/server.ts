@@ -92,8 +92,8 @@ connection.onRequest(Requests.lineAnnotations, (params: LineAnnotationsParams): 
 connection.onRequest(Requests.functionTable, (params: FunctionTableParams): FunctionTableResult => {
   const run = params.runId ? store.get(params.runId) : store.active();
   return run
-    ? { runId: run.runId, label: run.label, rows: functionRows(run.profile) }
-    : { runId: null, label: '', rows: [] };
+    ? { runId: run.runId, label: run.label, source: run.profile.source, rows: functionRows(run.profile) }
+    : { runId: null, label: '', source: null, rows: [] };
 });
 
 connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {

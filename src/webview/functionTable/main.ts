@@ -73,7 +73,10 @@ window.addEventListener('message', (event: MessageEvent<ToFunctionTable>) => {
   const msg = event.data;
   if (msg.type === 'rows') {
     rows = msg.rows;
-    caption.textContent = msg.rows.length ? `${msg.label}: ${msg.rows.length} functions` : 'No profile yet: right-click a Python file → Profile this script (cProfile).';
+    caption.textContent = msg.rows.length ? `${msg.label}: ${msg.rows.length} functions`
+      : msg.source === 'py-spy'
+        ? `${msg.label} was sampled by py-spy: its per-function and per-line samples are on the CodeLens, the line heat and the flame graph (Pyrometer: Show flame graph). This table lists cProfile's per-function figures.`
+        : 'No profile yet: right-click a Python file → Profile this script (cProfile).';
     render();
   } else if (msg.type === 'highlight') {
     highlighted = msg.frameIndex;
