@@ -4,6 +4,9 @@ import { onConfigChange, readConfig } from './config';
 import { createFlameGraphPanel } from './flameGraphPanel';
 import { FunctionTableView } from './functionTableView';
 import { HeatDecorations } from './heatDecorations';
+import { profileImports, profileModuleImports } from './importCommands';
+import { ImportLenses } from './importLenses';
+import { ImportsView } from './importsView';
 import { ProfileRunner } from './profileRun';
 import { profileWithCProfile } from './profileScriptCommand';
 import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
@@ -11,6 +14,7 @@ import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
 import { ShownRun } from './shownRun';
+import { profileStartup, StartupReports } from './startupCommand';
 import { RunStatusBar } from './statusBar';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
@@ -29,6 +33,10 @@ export function activate(context: vscode.ExtensionContext) {
   const runsView = new RunsView(history);
   const runner = new ProfileRunner({ history, server, shownRun, status, output });
   const runnerRoot = context.asAbsolutePath('python');
+  const importsView = new ImportsView();
+  const importLenses = new ImportLenses();
+  const startupReports = new StartupReports();
+  const imports = { runner, output, view: importsView, lenses: importLenses };
   const flameGraph = createFlameGraphPanel(context.extensionUri,
     async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
     { emptyMessage: 'No profile yet: profile a script with cProfile or py-spy first.' });
@@ -71,6 +79,14 @@ export function activate(context: vscode.ExtensionContext) {
       void table.refresh();
     }),
     vscode.commands.registerCommand('pyrometer.showOutput', () => output.show()),
+    importsView, importLenses, startupReports,
+    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, importLenses),
+    vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, importLenses),
+    vscode.commands.registerCommand('pyrometer.profileImports', (uri?: vscode.Uri) => profileImports(imports, uri)),
+    vscode.commands.registerCommand('pyrometer.profileModuleImports', (module?: string) => profileModuleImports(imports, module)),
+    vscode.commands.registerCommand('pyrometer.profileStartup', () => profileStartup(imports, startupReports)),
+    vscode.commands.registerCommand('pyrometer.sortImports', () => importsView.toggleSort()),
+    vscode.commands.registerCommand('pyrometer.showImports', () => vscode.commands.executeCommand(`${ImportsView.viewId}.focus`)),
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);
