@@ -10,7 +10,7 @@
 import { displayPath, isLinkable } from './framePaths';
 import { buildCallTree, buildInvertedTree, buildSandwich, CALL_TREE_ROOT, callTreeFromCallGraph, stacksOfSamples, stacksOfTree } from './callTree';
 import type { CallTree, StackSource, WeightUnit } from './callTree';
-import type { FrameKind, Profile, ProfileSource } from './profileModel';
+import type { Frame, FrameKind, Profile, ProfileSource } from './profileModel';
 
 /**
  * leftHeavy: siblings sorted by total weight, heaviest first (left), ties in first-seen order.
@@ -262,7 +262,7 @@ export interface FlamePaneData {
 
 export interface FlameGraphData {
   readonly label: string;
-  readonly source: ProfileSource;
+  readonly source: FlameSourceKind;
   /** True for cProfile: widths are apportioned from caller edges, not sampled. */
   readonly derivedFromCallGraph: boolean;
   readonly unit: WeightUnit;
@@ -321,33 +321,79 @@ export function layoutFromPane(pane: FlamePaneData): FlameLayout {
   return { count: n, x, width, self, depth, frame, line, parent, end: subtreeEnds(parent, n), totalWeight, maxDepth };
 }
 
+/** What a flame graph can be drawn from: a profile's tools, or an import tree (`python -X importtime`). */
+export type FlameSourceKind = ProfileSource | 'importtime';
+
 /**
- * Answers flame graph requests for one profile, keeping the last few trees (a cProfile tree, and sampled trees
- * per thread / line merging) so that toggling order or search does not rebuild them.
+ * What FlameGraphSource draws from: frames plus either sampled stacks (per thread) or a call-graph tree.
+ * `flameInputOfProfile` adapts a Profile; `flameInputOfImports` (importTime.ts) an import tree.
+ */
+export interface FlameInput {
+  readonly frames: readonly Frame[];
+  /** For showing files relative to the run's directory. */
+  readonly cwd: string;
+  readonly source: FlameSourceKind;
+  readonly unit: WeightUnit;
+  readonly threads: readonly { readonly id: string; readonly name: string }[];
+  /** Samples per second when known. */
+  readonly rateHz?: number;
+  /** Whether the stacks carry lines to merge by. */
+  readonly canMergeByLine: boolean;
+  /** The stacks of one thread (-1: all); undefined when the input is a call graph (then `callGraphTree` is set). */
+  stacks(thread: number): StackSource | undefined;
+  /** The tree of a call-graph input (cProfile): widths apportioned, not sampled. */
+  readonly callGraphTree?: () => CallTree;
+}
+
+/** A profile as flame graph input: sampled stacks when it has them, else its cProfile call graph. */
+export function flameInputOfProfile(profile: Profile): FlameInput {
+  const samples = profile.stacks;
+  return {
+    frames: profile.frames, cwd: profile.metadata.cwd, source: profile.source, unit: samples ? 'samples' : 'seconds',
+    threads: samples ? samples.threads.map(t => ({ id: t.id, name: t.name })) : [],
+    ...(samples?.rateHz ? { rateHz: samples.rateHz } : {}),
+    canMergeByLine: !!samples,
+    stacks: thread => (samples ? stacksOfSamples(samples, thread) : undefined),
+    ...(samples ? {} : { callGraphTree: () => callTreeFromCallGraph(profile) }),
+  };
+}
+
+function isProfile(x: Profile | FlameInput): x is Profile {
+  return 'metadata' in x;
+}
+
+/**
+ * Answers flame graph requests for one profile (or other FlameInput), keeping the last few trees (a cProfile tree,
+ * and sampled trees per thread / line merging) so that toggling order or search does not rebuild them.
  */
 export class FlameGraphSource {
   private readonly trees = new Map<string, CallTree | { readonly callers: CallTree; readonly callees: CallTree }>();
+  readonly input: FlameInput;
 
-  constructor(readonly profile: Profile, readonly label = '') {}
+  constructor(input: Profile | FlameInput, readonly label = '') {
+    this.input = isProfile(input) ? flameInputOfProfile(input) : input;
+  }
 
   data(request: Partial<FlameGraphRequest> = {}): FlameGraphData {
-    const profile = this.profile;
-    const samples = profile.stacks;
-    const fromCallGraph = !samples;
-    const threads = samples ? samples.threads.map(t => ({ id: t.id, name: t.name })) : [];
+    const input = this.input;
+    const callGraphTree = input.callGraphTree;
+    const fromCallGraph = callGraphTree !== undefined;
+    const threads = input.threads.map(t => ({ id: t.id, name: t.name }));
     const r = { ...DEFAULT_FLAME_GRAPH_REQUEST, ...request };
     const thread = Number.isInteger(r.thread) && r.thread >= 0 && r.thread < threads.length ? r.thread : -1;
-    const mergeByLine = !fromCallGraph && r.mergeByLine === true;
-    const sandwichFrame = Number.isInteger(r.sandwichFrame) && r.sandwichFrame >= 0 && r.sandwichFrame < profile.frames.length ? r.sandwichFrame : -1;
+    const canMergeByLine = !fromCallGraph && input.canMergeByLine;
+    const mergeByLine = canMergeByLine && r.mergeByLine === true;
+    const sandwichFrame = Number.isInteger(r.sandwichFrame) && r.sandwichFrame >= 0 && r.sandwichFrame < input.frames.length ? r.sandwichFrame : -1;
     const view: FlameView = r.view === 'inverted' ? 'inverted' : r.view === 'sandwich' && sandwichFrame >= 0 ? 'sandwich' : 'topDown';
     const order: FlameOrder = r.order === 'timeOrder' ? 'timeOrder' : 'leftHeavy';
     const normalised: FlameGraphRequest = { view, order, thread, mergeByLine, sandwichFrame: view === 'sandwich' ? sandwichFrame : -1 };
 
-    const source = (): StackSource => (samples ? stacksOfSamples(samples, thread) : stacksOfTree(this.cached('cprofile', () => callTreeFromCallGraph(profile)) as CallTree));
+    const callGraph = (): CallTree => this.cached('cprofile', callGraphTree!);
+    const source = (): StackSource => (fromCallGraph ? stacksOfTree(callGraph()) : input.stacks(thread) ?? EMPTY_STACKS);
     const options = { mergeByLine };
     const layouts: { role: FlamePaneData['role']; layout: FlameLayout }[] = [];
     let totalWeight = 0;
-    if (fromCallGraph) totalWeight = (this.cached('cprofile', () => callTreeFromCallGraph(profile)) as CallTree).totalWeight[CALL_TREE_ROOT];
+    if (fromCallGraph) totalWeight = callGraph().totalWeight[CALL_TREE_ROOT];
     else source().forEachStack((_f, _l, length, weight) => { if (length > 0 && weight > 0) totalWeight += weight; });
     if (view === 'sandwich') {
       const s = this.cached(`sandwich|${thread}|${mergeByLine}|${sandwichFrame}`, () => buildSandwich(source(), sandwichFrame, options)) as { callers: CallTree; callees: CallTree };
@@ -355,26 +401,26 @@ export class FlameGraphSource {
     } else if (view === 'inverted') {
       layouts.push({ role: 'main', layout: layoutFlame(this.cached(`inverted|${thread}|${mergeByLine}`, () => buildInvertedTree(source(), options)) as CallTree, order) });
     } else {
-      const tree = fromCallGraph ? this.cached('cprofile', () => callTreeFromCallGraph(profile)) : this.cached(`topDown|${thread}|${mergeByLine}`, () => buildCallTree(source(), options));
+      const tree = fromCallGraph ? callGraph() : this.cached(`topDown|${thread}|${mergeByLine}`, () => buildCallTree(source(), options));
       layouts.push({ role: 'main', layout: layoutFlame(tree as CallTree, order) });
     }
 
-    const ids = new Int32Array(profile.frames.length).fill(-1);
+    const ids = new Int32Array(input.frames.length).fill(-1);
     const frames: FlameFrame[] = [];
     const idOf = (f: number) => {
       if (ids[f] < 0) {
-        const fr = profile.frames[f];
+        const fr = input.frames[f];
         ids[f] = frames.length;
-        frames.push({ name: fr.name, file: fr.file, shownFile: displayPath(fr.file, profile.metadata.cwd), line: fr.line, kind: fr.kind,
+        frames.push({ name: fr.name, file: fr.file, shownFile: displayPath(fr.file, input.cwd), line: fr.line, kind: fr.kind,
           linkable: isLinkable(fr.file, fr.kind), profileIndex: f });
       }
       return ids[f];
     };
     const panes = layouts.map(l => paneDataOf(l.layout, l.role, idOf, mergeByLine));
     return {
-      label: this.label, source: profile.source, derivedFromCallGraph: fromCallGraph, unit: fromCallGraph ? 'seconds' : 'samples',
-      ...(samples?.rateHz ? { samplesPerSecond: samples.rateHz } : {}),
-      totalWeight, request: normalised, threads, canMergeByLine: !fromCallGraph, frames, panes,
+      label: this.label, source: input.source, derivedFromCallGraph: fromCallGraph, unit: input.unit,
+      ...(input.rateHz ? { samplesPerSecond: input.rateHz } : {}),
+      totalWeight, request: normalised, threads, canMergeByLine, frames, panes,
     };
   }
 
@@ -396,7 +442,9 @@ export class FlameGraphSource {
   }
 }
 
+const EMPTY_STACKS: StackSource = { unit: 'samples', frameCount: 0, forEachStack() { /* nothing */ } };
+
 /** One-shot form of `FlameGraphSource.data`. */
-export function flameGraphData(profile: Profile, request: Partial<FlameGraphRequest> = {}, label = ''): FlameGraphData {
+export function flameGraphData(profile: Profile | FlameInput, request: Partial<FlameGraphRequest> = {}, label = ''): FlameGraphData {
   return new FlameGraphSource(profile, label).data(request);
 }

@@ -1,6 +1,7 @@
 import { ProfileFormatError } from './profileErrors';
 import type { Frame } from './profileModel';
 import type { StackSource } from './callTree';
+import type { FlameInput } from './flameLayout';
 
 /**
  * `python -X importtime` (stderr) → an import tree.
@@ -320,6 +321,15 @@ export function importTreeStacks(tree: ImportTree): ImportStacks {
     },
   };
   return { frames, frameNodes, source };
+}
+
+/**
+ * The import tree as flame graph input (`new FlameGraphSource(flameInputOfImports(tree), label)`): weights in
+ * seconds (selfUs / 1e6), frames of kind 'import' (not linkable), no threads, no lines to merge by.
+ */
+export function flameInputOfImports(tree: ImportTree): FlameInput {
+  const { frames, source } = importTreeStacks(tree);
+  return { frames, cwd: '', source: 'importtime', unit: 'seconds', threads: [], canMergeByLine: false, stacks: () => source };
 }
 
 function abbreviate(text: string): string {

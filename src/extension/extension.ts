@@ -40,6 +40,8 @@ export function activate(context: vscode.ExtensionContext) {
   const flameGraph = createFlameGraphPanel(context.extensionUri,
     async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
     { emptyMessage: 'No profile yet: profile a script with cProfile or py-spy first.' });
+  const importFlameGraph = createFlameGraphPanel(context.extensionUri, async request => importsView.flameSource()?.data(request),
+    { title: 'Pyrometer: Import Flame Graph', emptyMessage: 'No import profile yet: run "Pyrometer: Profile imports" first.' });
   const sendSettings = () => {
     if (!server.isRunning) return;
     const settings: ServerSettings = { callSiteMinPercent: readConfig().callSiteMinPercent };
@@ -86,6 +88,8 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('pyrometer.profileModuleImports', (module?: string) => profileModuleImports(imports, module)),
     vscode.commands.registerCommand('pyrometer.profileStartup', () => profileStartup(imports, startupReports)),
     vscode.commands.registerCommand('pyrometer.sortImports', () => importsView.toggleSort()),
+    importFlameGraph, importsView.onDidChangeTreeData(() => void importFlameGraph.refresh()),
+    vscode.commands.registerCommand('pyrometer.showImportFlameGraph', () => importFlameGraph.show()),
     vscode.commands.registerCommand('pyrometer.showImports', () => vscode.commands.executeCommand(`${ImportsView.viewId}.focus`)),
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.

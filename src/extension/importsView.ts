@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { FlameGraphSource } from '../core/flameLayout';
+import { flameInputOfImports } from '../core/importTime';
 import type { ImportTree } from '../core/importTime';
 
 export type ImportSort = 'cumulative' | 'self' | 'order';
@@ -25,6 +27,7 @@ export class ImportsView implements vscode.TreeDataProvider<number>, vscode.Disp
   private sort: ImportSort = 'cumulative';
   /** Bumped per run shown, so item ids (and expansion state) never carry over to another run's nodes. */
   private generation = 0;
+  private flame: { readonly tree: ImportTree; readonly source: FlameGraphSource } | undefined;
 
   constructor() {
     this.view = vscode.window.createTreeView(ImportsView.viewId, { treeDataProvider: this, showCollapseAll: true });
@@ -38,6 +41,14 @@ export class ImportsView implements vscode.TreeDataProvider<number>, vscode.Disp
 
   get current(): ShownImports | undefined {
     return this.shown;
+  }
+
+  /** The flame graph of the shown run (built once per run), or undefined when none is shown. */
+  flameSource(): FlameGraphSource | undefined {
+    const s = this.shown;
+    if (!s) return undefined;
+    if (this.flame?.tree !== s.tree) this.flame = { tree: s.tree, source: new FlameGraphSource(flameInputOfImports(s.tree), s.label) };
+    return this.flame.source;
   }
 
   toggleSort(): ImportSort {

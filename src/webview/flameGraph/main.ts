@@ -20,6 +20,7 @@ const vscode = acquireVsCodeApi();
 interface SavedState { readonly orientation?: Orientation; readonly query?: string }
 const saved = (vscode.getState?.() ?? {}) as SavedState;
 
+const IMPORTTIME_BANNER = 'Import times from python -X importtime — a box is a module, its width the time to import it and what it imported (Σ self times).';
 const CPROFILE_BANNER = 'Derived from cProfile caller edges — cProfile records no stacks; widths are apportioned, not sampled.';
 
 // ---- state
@@ -286,8 +287,9 @@ function showData(next: FlameGraphData): void {
   placeholder.hidden = !empty;
   placeholder.textContent = empty ? 'This profile has no samples to draw.' : '';
   paneArea.hidden = empty;
-  banner.hidden = !next.derivedFromCallGraph;
-  banner.textContent = next.derivedFromCallGraph ? CPROFILE_BANNER : '';
+  const bannerText = next.derivedFromCallGraph ? CPROFILE_BANNER : next.source === 'importtime' ? IMPORTTIME_BANNER : '';
+  banner.hidden = !bannerText;
+  banner.textContent = bannerText;
 
   // Zoom and selection survive a change of order or thread, matched by the frames on their path.
   if (kept.length > 0) {
@@ -409,7 +411,7 @@ function updateStatus(): void {
   }
   const thread = request.thread >= 0 ? data.threads[request.thread]?.name || data.threads[request.thread]?.id : 'all threads';
   const view = request.view === 'topDown' ? 'top-down' : request.view;
-  status.textContent = `${data.label ? `${data.label} — ` : ''}${formatWeight(data.totalWeight)}, ${view}${data.threads.length > 1 ? `, ${thread}` : ''}. Click a frame to zoom, double-click to open its source.`;
+  status.textContent = `${data.label ? `${data.label} — ` : ''}${formatWeight(data.totalWeight)}, ${view}${data.threads.length > 1 ? `, ${thread}` : ''}. Click a frame to zoom${data.source === 'importtime' ? '' : ', double-click to open its source'}.`;
 }
 
 // ---- search
