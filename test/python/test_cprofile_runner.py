@@ -19,6 +19,8 @@ import textwrap
 import time
 import unittest
 
+from runner_support import child_env
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 RUNNER = os.path.join(REPO, "python", "pyrometer_runner")
@@ -29,15 +31,6 @@ EXEC_ENTRY = "<built-in method builtins.exec>"
 DISABLE_ENTRY = "<method 'disable' of '_lsprof.Profiler' objects>"
 RUNNER_FILES_PREFIX = os.path.join(RUNNER, "")
 THREAD_COUNTER = "count_started_thread"
-
-
-def child_env(**extra):
-    env = dict(os.environ)
-    for name in ("PYTHONPATH", "PYTHONSTARTUP", "PYTHONINSPECT", "FORCE_COLOR", "PYTHON_COLORS"):
-        env.pop(name, None)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.update(extra)
-    return env
 
 
 class Run(object):

@@ -19,6 +19,8 @@ import textwrap
 import time
 import unittest
 
+from runner_support import child_env
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 RUNNER = os.path.join(REPO, "python", "pyrometer_runner")
@@ -27,15 +29,6 @@ PYTHON = sys.executable
 SCHEMA = "pyrometer.run/1"
 METADATA_KEYS = sorted(["tool", "python", "platform", "argv", "cwd", "script", "startedAt", "wallSeconds",
                         "cpuSeconds", "exitCode", "exception", "threadsSeen", "capabilities"])
-
-
-def child_env(**extra):
-    env = dict(os.environ)
-    for name in ("PYTHONPATH", "PYTHONSTARTUP", "PYTHONINSPECT", "FORCE_COLOR", "PYTHON_COLORS"):
-        env.pop(name, None)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.update(extra)
-    return env
 
 
 class Completed(object):
