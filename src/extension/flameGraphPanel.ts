@@ -1,8 +1,8 @@
-import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { DEFAULT_FLAME_GRAPH_REQUEST } from '../core/flameLayout';
 import type { FlameGraphData, FlameGraphRequest, FromFlameGraph, ToFlameGraph } from '../protocol/flameGraphMessages';
 import { openSourceAt } from './sourceNavigation';
+import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /**
  * Answers a flame graph request for the shown run (e.g. by asking the language server), or undefined when
@@ -48,7 +48,7 @@ export class FlameGraphPanel implements vscode.Disposable {
       if (changed) void this.refresh();
       return;
     }
-    const roots = [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')];
+    const roots = webviewRoots(this.extensionUri);
     const panel = vscode.window.createWebviewPanel(FlameGraphPanel.viewType, this.options.title ?? 'Pyrometer: Flame Graph',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false });
@@ -98,17 +98,8 @@ export class FlameGraphPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'flameGraph.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'flameGraph.css'));
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Pyrometer flame graph</title></head>
-<body><div id="app"></div>
-<script nonce="${nonce}" src="${script}"></script></body></html>`;
+    return webviewHtml(webview, this.extensionUri,
+      { bundle: 'flameGraph.js', stylesheet: 'flameGraph.css', title: 'Pyrometer flame graph', body: '<div id="app"></div>' });
   }
 
   dispose(): void {

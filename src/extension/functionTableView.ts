@@ -1,8 +1,8 @@
-import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { FromFunctionTable, ToFunctionTable } from '../protocol/functionTableMessages';
 import type { ServerClient } from './serverClient';
 import { openSourceAt } from './sourceNavigation';
+import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /** The pstats-like table of the shown run, in the Pyrometer view: sortable columns, click → source. */
 export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -15,7 +15,7 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     const webview = view.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((msg: FromFunctionTable) => {
       if (msg.type === 'ready') void this.refresh();
@@ -47,17 +47,10 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'functionTable.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'functionTable.css'));
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Pyrometer functions</title></head>
-<body><div id="caption">No profile yet.</div><table id="functions" aria-label="Profiled functions"></table>
-<script nonce="${nonce}" src="${script}"></script></body></html>`;
+    return webviewHtml(webview, this.extensionUri, {
+      bundle: 'functionTable.js', stylesheet: 'functionTable.css', title: 'Pyrometer functions',
+      body: '<div id="caption">No profile yet.</div><table id="functions" aria-label="Profiled functions"></table>',
+    });
   }
 
   dispose(): void {

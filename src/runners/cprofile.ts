@@ -4,8 +4,8 @@ import { parseCProfileResult } from '../core/cprofileResult';
 import type { Profile } from '../core/profileModel';
 import { ProcessListeners, ProcessOutcome, runProcess } from './childProcess';
 
-/** What the cProfile adapter needs to run a script the way `python script.py` would. */
-export interface CProfileRunRequest {
+/** What every launching adapter needs to run a script the way `python script.py` would. */
+export interface ScriptLaunchRequest {
   /** Absolute path of the interpreter (resolved, not a shim). */
   readonly python: string;
   /** The extension's `python/` folder holding the runner package. */
@@ -13,12 +13,14 @@ export interface CProfileRunRequest {
   readonly script: string;
   readonly args: readonly string[];
   readonly cwd: string;
-  /** Where the result and the .prof go; created if missing. */
+  /** Where the adapter's files go; created if missing. */
   readonly runDir: string;
   readonly timeoutMs: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly maxForwardedBytes?: number;
 }
+
+export type CProfileRunRequest = ScriptLaunchRequest;
 
 export interface CProfileRunFiles {
   readonly resultPath: string;

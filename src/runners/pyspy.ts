@@ -8,6 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
+import type { ScriptLaunchRequest } from './cprofile';
 
 /**
  * The py-spy adapter: build py-spy's argv, run it through childProcess (cancel, timeout, output cap), keep its own
@@ -53,21 +54,9 @@ export interface PySpySampling {
   readonly functionLines?: boolean;
 }
 
-export interface PySpyRecordRequest {
+export interface PySpyRecordRequest extends ScriptLaunchRequest {
   /** The py-spy executable (see findPySpy). */
   readonly pySpy: string;
-  /** Absolute path of the interpreter (resolved, not a shim). */
-  readonly python: string;
-  /** The extension's `python/` folder holding the runner package. */
-  readonly runnerRoot: string;
-  readonly script: string;
-  readonly args: readonly string[];
-  readonly cwd: string;
-  /** Where the profile and the runner's result go; created if missing. */
-  readonly runDir: string;
-  readonly timeoutMs: number;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly maxForwardedBytes?: number;
   readonly sampling: PySpySampling;
 }
 
