@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ImportCommandResult } from '../../src/extension/importCommands';
+import type { StartupCommandResult } from '../../src/extension/startupCommand';
 import { hoverText, lensTitles, workspaceRoot } from './workspaceFixtures';
 
 describe('Profile imports (-X importtime), in the real editor', function () {
@@ -42,5 +43,22 @@ describe('Profile imports (-X importtime), in the real editor', function () {
     const roots = r!.tree!.roots.map(i => r!.tree!.nodes[i].module);
     assert.ok(roots.includes('decimal'), `roots: ${roots.join(', ')}`);
     assert.strictEqual(roots[roots.length - 1], 'decimal');
+  });
+});
+
+describe('Profile startup, in the real editor', function () {
+  this.timeout(120000);
+
+  it("separates interpreter and site imports with -X importtime's own figures", async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'imports.py')));
+    const r = await vscode.commands.executeCommand<StartupCommandResult>('pyrometer.profileStartup');
+    assert.ok(r?.breakdown, `no breakdown: ${r?.problem}`);
+    const b = r!.breakdown!;
+    const site = b.withSite.tree.nodes.find(n => n.module === 'site' && n.parent < 0);
+    assert.ok(site, 'python -X importtime -c pass printed no site import');
+    assert.strictEqual(b.siteImportsUs, site!.cumulativeUs);
+    assert.ok(!b.noSite.tree.nodes.some(n => n.module === 'site'), 'python -S still imported site');
+    assert.strictEqual(b.interpreterImportsUs, b.noSite.topLevelUs);
+    assert.ok((b.applicationImportsUs ?? 0) > 0, 'the active script\'s own imports are missing');
   });
 });
