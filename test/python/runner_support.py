@@ -1,4 +1,5 @@
-"""What the runner tests share: the environment a runner child gets."""
+"""What the runner tests share: the environment a runner child gets, and reading its result file."""
+import json
 import os
 
 
@@ -10,3 +11,11 @@ def child_env(**extra):
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env
+
+
+def read_result(path):
+    """The runner's RESULT.json (ASCII JSON, as the runner writes it), or None when it wrote none."""
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as stream:
+        return json.loads(stream.read().decode("ascii"))

@@ -19,7 +19,7 @@ import textwrap
 import time
 import unittest
 
-from runner_support import child_env
+from runner_support import child_env, read_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -40,10 +40,7 @@ class Run(object):
         self.stderr = completed.stderr
         self.result_path = result_path
         self.prof_path = prof_path
-        self.result = None
-        if os.path.exists(result_path):
-            with open(result_path, "rb") as stream:
-                self.result = json.loads(stream.read().decode("ascii"))
+        self.result = read_result(result_path)
 
     @property
     def metadata(self):

@@ -19,7 +19,7 @@ import textwrap
 import time
 import unittest
 
-from runner_support import child_env
+from runner_support import child_env, read_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -37,10 +37,7 @@ class Completed(object):
         self.stdout = completed.stdout
         self.stderr = completed.stderr
         self.out = out
-        self.result = None
-        if os.path.exists(out):
-            with open(out, "rb") as stream:
-                self.result = json.loads(stream.read().decode("ascii"))
+        self.result = read_result(out)
 
     @property
     def metadata(self):

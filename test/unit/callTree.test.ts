@@ -5,7 +5,7 @@ import {
 } from '../../src/core/callTree';
 import type { CallTree } from '../../src/core/callTree';
 import type { CallEdgeStats, Frame, FunctionStats, Profile, StackSample } from '../../src/core/profileModel';
-import { seededRandom } from '../../bench/seededRandom';
+import { randomSamples } from '../support/randomStacks';
 
 const METADATA: Profile['metadata'] = {
   tool: 'test', python: { version: '3.12.1', implementation: 'cpython', executable: '' }, platform: 'linux', argv: [], cwd: '/w',
@@ -169,25 +169,10 @@ describe('sandwich under recursion counts a frame once per stack', () => {
   });
 });
 
-/** Random stacks over `frameCount` frames, sharing prefixes the way real profiles do. */
-function randomStacks(seed: number, count: number, frameCount: number, threads = 2): StackSample[] {
-  const random = seededRandom(seed);
-  const pick = (n: number) => Math.floor(random() * n);
-  const stacks: StackSample[] = [];
-  for (let i = 0; i < count; i++) {
-    const base = stacks.length > 0 && random() < 0.8 ? stacks[pick(stacks.length)].frames : [];
-    const frames = base.slice(0, pick(base.length + 1));
-    const extra = 1 + pick(6);
-    for (let k = 0; k < extra; k++) frames.push(pick(frameCount)); // repeats make recursion
-    stacks.push({ frames, lines: frames.map(() => 1 + pick(3)), weight: 1 + pick(20), thread: pick(threads) });
-  }
-  return stacks;
-}
-
 describe('call tree invariants on random stacks', () => {
-  const stacks = randomStacks(7, 3000, 40);
+  const samples = randomSamples(7, 3000, 40, 20);
+  const stacks = samples.stacks;
   const names = Array.from({ length: 40 }, (_, i) => `f${i}`);
-  const samples = { unit: 'samples' as const, stacks, threads: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }], totalWeight: stacks.reduce((s, x) => s + x.weight, 0) };
   const weightHolding = (f: number, thread = -1) => stacks.filter(s => (thread < 0 || s.thread === thread) && s.frames.includes(f)).reduce((a, s) => a + s.weight, 0);
 
   for (const mergeByLine of [false, true]) {

@@ -6,7 +6,7 @@ import {
 } from '../../src/core/flameLayout';
 import type { FlameLayout } from '../../src/core/flameLayout';
 import type { Frame, Profile, StackSample, StackSamples } from '../../src/core/profileModel';
-import { seededRandom } from '../../bench/seededRandom';
+import { randomSamples } from '../support/randomStacks';
 
 const METADATA: Profile['metadata'] = {
   tool: 'test', python: { version: '3.12.1', implementation: 'cpython', executable: '' }, platform: 'linux', argv: [], cwd: '/w',
@@ -128,21 +128,8 @@ describe('flame layout from hand-built stacks', () => {
   });
 });
 
-function randomSamples(seed: number, count: number, frameCount: number): StackSamples {
-  const random = seededRandom(seed);
-  const pick = (n: number) => Math.floor(random() * n);
-  const stacks: StackSample[] = [];
-  for (let i = 0; i < count; i++) {
-    const base = stacks.length > 0 && random() < 0.8 ? stacks[pick(stacks.length)].frames : [];
-    const frames = base.slice(0, pick(base.length + 1));
-    for (let k = 1 + pick(6); k > 0; k--) frames.push(pick(frameCount));
-    stacks.push({ frames, lines: frames.map(() => 1 + pick(3)), weight: 1 + pick(9), thread: pick(2) });
-  }
-  return { unit: 'samples', stacks, threads: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }], totalWeight: stacks.reduce((a, s) => a + s.weight, 0) };
-}
-
 describe('flame layout invariants on random stacks', () => {
-  const samples = randomSamples(11, 4000, 30);
+  const samples = randomSamples(11, 4000, 30, 9);
   const names = Array.from({ length: 30 }, (_, i) => `fn_${i}${i % 3 === 0 ? '_io' : ''}`);
   const holdingMatch = (matches: Uint8Array) => samples.stacks.filter(s => s.frames.some(f => matches[f] === 1)).reduce((a, s) => a + s.weight, 0);
 
