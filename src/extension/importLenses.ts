@@ -18,15 +18,6 @@ export class ImportLenses implements vscode.CodeLensProvider, vscode.HoverProvid
     this.changed.fire();
   }
 
-  treeOf(script: string): ImportTree | undefined {
-    return this.runs.get(script);
-  }
-
-  clear(): void {
-    this.runs.clear();
-    this.changed.fire();
-  }
-
   private annotations(document: vscode.TextDocument) {
     const tree = this.runs.get(document.uri.fsPath);
     return tree ? importAnnotations(tree, document.getText()) : [];

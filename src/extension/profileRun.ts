@@ -65,10 +65,6 @@ export class ProfileRunner {
 
   constructor(private readonly deps: ProfileRunDeps) {}
 
-  get busy(): boolean {
-    return this.running;
-  }
-
   async run(job: ProfileJob): Promise<ProfileCommandResult> {
     if (this.running) return this.fail('A profile is already running; cancel it from its notification or wait for it.');
     this.running = true;
