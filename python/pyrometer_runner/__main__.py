@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES = {
     "run": "plain_run",
     "lines": "lines_run",
     "bytecode": "bytecode_run",
+    "pstats": "pstats_read",
 }
 
 
