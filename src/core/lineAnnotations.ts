@@ -8,8 +8,11 @@ import { functionLensText } from './functionSummary';
 export interface LineAnnotation {
   /** 0-based line in the document as it is now. */
   readonly line: number;
-  /** def: a profiled function's def; callSite: a call to a costly function (cProfile); line: a sampled line (py-spy). */
-  readonly kind: 'def' | 'callSite' | 'line';
+  /**
+   * def: a profiled function's def; callSite: a call to a costly function (cProfile); line: a sampled (py-spy) or
+   * timed (line timing) line; unexecuted: a line of a timed function that never ran.
+   */
+  readonly kind: 'def' | 'callSite' | 'line' | 'unexecuted';
   /** The function defined on the line (def) or the one called there (callSite). */
   readonly frameIndex: number;
   /** For call sites: the caller whose edge the figures are. */
@@ -17,6 +20,8 @@ export interface LineAnnotation {
   /** 0..1, scaled to the run: own time against the run's largest own time (defs), edge time against the total (calls). */
   readonly heat: number;
   readonly afterText: string;
+  /** 0..1: length of the gutter bar (line timing: the line's time against the file's slowest line). */
+  readonly gutterFraction?: number;
   /** Set on defs: the CodeLens title. */
   readonly lensText?: string;
 }

@@ -66,7 +66,7 @@ export interface RunMetadata {
   readonly capabilities: Readonly<Record<string, boolean>>;
 }
 
-export type ProfileSource = 'cProfile' | 'py-spy';
+export type ProfileSource = 'cProfile' | 'py-spy' | 'line timing';
 
 export interface ThreadInfo {
   /** The OS thread id as the tool reports it (py-spy: hex in collapsed files), or a synthetic index. */
@@ -106,6 +106,45 @@ export interface Profile {
   readonly functions: readonly FunctionStats[];
   /** Sampled stacks (py-spy); absent for cProfile, which records caller edges, not stacks. */
   readonly stacks?: StackSamples;
+  /** Deterministic line timing: per-line hits and times of the functions in scope. */
+  readonly lineTimings?: LineTimings;
   /** pstats' total_tt for cProfile (sum of own times); for sampled sources, samples / rate when the rate is known, else 0. */
   readonly totalSeconds: number;
+}
+
+/** One executable line of a timed function: how often it ran and how long it took, callees included. */
+export interface LineCost {
+  /** 1-based line as recorded. */
+  readonly line: number;
+  readonly hits: number;
+  readonly totalNs: number;
+}
+
+/** A function in the line timer's scope: its activations and every executable line (hits 0 when never run). */
+export interface TimedFunction {
+  readonly frameIndex: number;
+  readonly qualname: string;
+  /** co_firstlineno: the first decorator's line for decorated functions. */
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly calls: number;
+  /** Time inside the function over all activations, callees included, suspension (yield/await) excluded. */
+  readonly totalNs: number;
+  readonly lines: readonly LineCost[];
+}
+
+export interface LineTimingEngine {
+  /** "sys.monitoring", "settrace" or "line_profiler". */
+  readonly name: string;
+  readonly version: string | null;
+  readonly timer: string;
+  /** Something the user should read about this run's figures. */
+  readonly note: string | null;
+}
+
+export interface LineTimings {
+  readonly engine: LineTimingEngine;
+  readonly functions: readonly TimedFunction[];
+  /** Requested lines that are inside no function (the scope asked for nothing there). */
+  readonly unmatched: readonly { readonly file: string; readonly line: number; readonly reason: string }[];
 }

@@ -122,3 +122,28 @@ export function callSiteLines(lines: readonly string[], candidates: Iterable<num
   }
   return result;
 }
+
+/** The 0-based line where a def's decorators begin (the def line itself when it has none): pstats' and co_firstlineno's line. */
+export function decoratedStart(lines: readonly string[], defLine: number): number {
+  const indent = indentOf(lines[defLine] ?? '');
+  let start = defLine;
+  for (let i = defLine - 1; i >= 0; i--) {
+    const t = lines[i].trim();
+    if (t === '' || t.startsWith('#')) continue;
+    if (!t.startsWith('@') || indentOf(lines[i]) !== indent) break;
+    start = i;
+  }
+  return start;
+}
+
+/** The 0-based line of the innermost `def` whose decorators, signature or body hold `line`, if any. */
+export function enclosingDef(lines: readonly string[], line: number): number | undefined {
+  let best: number | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    if (!ANY_DEF.test(lines[i])) continue;
+    const start = decoratedStart(lines, i);
+    const { end } = defBodyRange(lines, i);
+    if (start <= line && line < Math.max(end, i + 1) && (best === undefined || i > best)) best = i;
+  }
+  return best;
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { LineTimingEngineChoice } from '../runners/lineTiming';
 
 /** Every Pyrometer setting, read in one place with its type and default. */
 export interface PyrometerConfig {
@@ -8,7 +9,10 @@ export interface PyrometerConfig {
   readonly maxRunsKept: number;
   readonly callSiteMinPercent: number;
   readonly maxOutputMegabytes: number;
+  readonly lineTimingEngine: LineTimingEngineChoice;
 }
+
+const LINE_TIMING_ENGINES: readonly LineTimingEngineChoice[] = ['auto', 'monitoring', 'settrace', 'line_profiler'];
 
 export function readConfig(scope?: vscode.Uri): PyrometerConfig {
   const c = vscode.workspace.getConfiguration('pyrometer', scope);
@@ -18,6 +22,7 @@ export function readConfig(scope?: vscode.Uri): PyrometerConfig {
     maxRunsKept: Math.max(1, c.get<number>('maxRunsKept', 20)),
     callSiteMinPercent: Math.max(0, c.get<number>('callSiteMinPercent', 2)),
     maxOutputMegabytes: Math.max(1, c.get<number>('maxOutputMegabytes', 10)),
+    lineTimingEngine: LINE_TIMING_ENGINES.find(e => e === c.get<string>('lineTiming.engine')) ?? 'auto',
   };
 }
 

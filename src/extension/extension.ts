@@ -9,6 +9,7 @@ import { ImportLenses } from './importLenses';
 import { ImportsView } from './importsView';
 import { ProfileRunner } from './profileRun';
 import { profileWithCProfile } from './profileScriptCommand';
+import { LineTimingCommandArgs, profileLines } from './lineTimingCommand';
 import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
 import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext) {
   });
   shownRun = new ShownRun(context.workspaceState, history, server);
   const status = new RunStatusBar();
-  const decorations = new HeatDecorations(server);
+  const decorations = new HeatDecorations(server, context.extensionUri);
   const table = new FunctionTableView(context.extensionUri, server);
   const runsView = new RunsView(history);
   const runner = new ProfileRunner({ history, server, shownRun, status, output });
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext) {
   const imports = { runner, output, view: importsView, lenses: importLenses };
   const flameGraph = createFlameGraphPanel(context.extensionUri,
     async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
-    { emptyMessage: 'No profile yet: profile a script with cProfile or py-spy first.' });
+    { emptyMessage: 'No flame graph for the shown run: profile a script with cProfile or py-spy (line timing records lines, not stacks).' });
   const importFlameGraph = createFlameGraphPanel(context.extensionUri, async request => importsView.flameSource()?.data(request),
     { title: 'Pyrometer: Import Flame Graph', emptyMessage: 'No import profile yet: run "Pyrometer: Profile imports" first.' });
   const sendSettings = () => {
@@ -62,6 +63,8 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('pyrometer.profileCProfile', (uri?: vscode.Uri) => profileWithCProfile(uri, runner, runnerRoot)),
     vscode.commands.registerCommand('pyrometer.profilePySpy', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, false)),
     vscode.commands.registerCommand('pyrometer.profilePySpyWithOptions', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, true)),
+    vscode.commands.registerCommand('pyrometer.profileLines', (uri?: vscode.Uri, args?: LineTimingCommandArgs) =>
+      profileLines(uri, runner, runnerRoot, context.workspaceState, args)),
     vscode.commands.registerCommand('pyrometer.attachPySpy', (pid?: number) => attachWithPySpy(runner, output, pid, pid === undefined)),
     vscode.commands.registerCommand('pyrometer.showFlameGraph', () => flameGraph.show()),
     vscode.commands.registerCommand('pyrometer.showRun', async (runId: string) => {

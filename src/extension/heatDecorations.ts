@@ -4,14 +4,18 @@ import type { LineAnnotationsResult } from '../protocol/serverRequests';
 import type { ServerClient } from './serverClient';
 
 const REFRESH_AFTER_EDIT_MS = 300;
+/** Gutter bar lengths drawn (media/gutter/bar-1..N.svg): a line's time against the file's slowest line. */
+const GUTTER_BARS = 8;
 
 /** Heat backgrounds and after-text on profiled lines of every visible Python editor, from the server. */
 export class HeatDecorations implements vscode.Disposable {
   private readonly levels: vscode.TextEditorDecorationType[];
+  private readonly bars: vscode.TextEditorDecorationType[];
+  private readonly unexecuted: vscode.TextEditorDecorationType;
   private readonly disposables: vscode.Disposable[] = [];
   private editTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly server: ServerClient) {
+  constructor(private readonly server: ServerClient, extensionUri: vscode.Uri) {
     this.levels = Array.from({ length: HEAT_LEVELS }, (_, level) => vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
       backgroundColor: `rgba(255, 96, 0, ${(0.06 + 0.08 * level).toFixed(2)})`,
@@ -19,6 +23,15 @@ export class HeatDecorations implements vscode.Disposable {
       overviewRulerLane: vscode.OverviewRulerLane.Right,
       after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em' },
     }));
+    this.bars = Array.from({ length: GUTTER_BARS }, (_, k) => vscode.window.createTextEditorDecorationType({
+      gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter', `bar-${k + 1}.svg`),
+      gutterIconSize: 'contain',
+    }));
+    // A line of a timed function that never ran: dimmed, so untested paths stand out from hot ones.
+    this.unexecuted = vscode.window.createTextEditorDecorationType({
+      isWholeLine: true, opacity: '0.55',
+      after: { color: new vscode.ThemeColor('disabledForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+    });
     this.disposables.push(
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
       vscode.workspace.onDidChangeTextDocument(e => {
@@ -44,20 +57,36 @@ export class HeatDecorations implements vscode.Disposable {
       return; // the server is restarting; the restart refreshes again
     }
     const byLevel: vscode.DecorationOptions[][] = this.levels.map(() => []);
+    const byBar: vscode.DecorationOptions[][] = this.bars.map(() => []);
+    const unexecuted: vscode.DecorationOptions[] = [];
     for (const a of result.annotations) {
       if (!a.afterText || a.line >= editor.document.lineCount) continue;
-      byLevel[heatLevel(a.heat)].push(decorationFor(a, editor.document));
+      const decoration = decorationFor(a, editor.document);
+      if (a.kind === 'unexecuted') {
+        unexecuted.push(decoration);
+        continue;
+      }
+      byLevel[heatLevel(a.heat)].push(decoration);
+      if (a.gutterFraction !== undefined && a.gutterFraction > 0) {
+        byBar[Math.min(GUTTER_BARS, Math.max(1, Math.ceil(a.gutterFraction * GUTTER_BARS))) - 1].push({ range: decoration.range });
+      }
     }
     this.levels.forEach((type, level) => editor.setDecorations(type, byLevel[level]));
+    this.bars.forEach((type, k) => editor.setDecorations(type, byBar[k]));
+    editor.setDecorations(this.unexecuted, unexecuted);
+  }
+
+  private allTypes(): vscode.TextEditorDecorationType[] {
+    return [...this.levels, ...this.bars, this.unexecuted];
   }
 
   clearAll(): void {
-    for (const editor of vscode.window.visibleTextEditors) for (const type of this.levels) editor.setDecorations(type, []);
+    for (const editor of vscode.window.visibleTextEditors) for (const type of this.allTypes()) editor.setDecorations(type, []);
   }
 
   dispose(): void {
     clearTimeout(this.editTimer);
-    this.levels.forEach(d => d.dispose());
+    this.allTypes().forEach(d => d.dispose());
     this.disposables.forEach(d => d.dispose());
   }
 }

@@ -134,7 +134,9 @@ export class ProfileRunner {
     await shownRun.set(runId);
     status.finished(job.label, sampled ? `${groupThousands(summary.totalSamples)} samples` : `${summary.totalSeconds.toFixed(3)}s`,
       verdict.severity === 'info' ? undefined : verdict.message);
-    if (!sampled && summary.metadata.threadsSeen > 0) this.warnAboutThreads(job.label, summary.metadata.threadsSeen,
+    if (summary.lineTimingNote) output.appendLine(`  line timing: ${summary.lineTimingNote}`);
+    for (const unmatched of summary.unmatchedLines ?? []) output.appendLine(`  not timed: ${unmatched}`);
+    if (summary.source === 'cProfile' && summary.metadata.threadsSeen > 0) this.warnAboutThreads(job.label, summary.metadata.threadsSeen,
       summary.metadata.capabilities.cprofileSeesThreads === true);
     this.tell(verdict);
     return { runId, verdict, profPath: outcome.profPath, rawProfilePath: outcome.rawProfilePath };

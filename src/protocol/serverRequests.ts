@@ -12,18 +12,23 @@ export interface RunSummary {
   readonly runId: string;
   readonly label: string;
   readonly source: ProfileSource;
-  /** cProfile: pstats' total_tt; py-spy: samples / rate. */
+  /** cProfile: pstats' total_tt; py-spy: samples / rate; line timing: the script's wall time. */
   readonly totalSeconds: number;
   /** py-spy: samples taken (0 for cProfile). */
   readonly totalSamples: number;
   readonly functionCount: number;
   readonly metadata: RunMetadata;
+  /** Line timing: what the engine says the user should know about its figures. */
+  readonly lineTimingNote?: string;
+  /** Line timing: requested lines that were inside no function. */
+  readonly unmatchedLines?: readonly string[];
 }
 
 /** Where a run's data is; the server reads and parses it so the extension host never does. */
 export type RunSource =
   | { readonly kind: 'cprofile'; readonly resultPath: string }
-  | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest };
+  | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest }
+  | { readonly kind: 'lines'; readonly resultPath: string };
 
 export interface LoadRunParams {
   readonly runId: string;

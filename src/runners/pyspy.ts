@@ -8,7 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
-import type { ScriptLaunchRequest } from './cprofile';
+import type { ScriptLaunchRequest } from './runnerLaunch';
 
 /**
  * The py-spy adapter: build py-spy's argv, run it through childProcess (cancel, timeout, output cap), keep its own

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { annotateFile, AnnotationOptions, LineAnnotation } from '../core/lineAnnotations';
 import { annotateSampledFile } from '../core/sampleAnnotations';
+import { annotateTimedFile } from '../core/lineTimingAnnotations';
 import type { StoredRun } from './profileStore';
 
 /**
@@ -19,6 +20,7 @@ export class DocumentAnnotations {
     if (hit && hit.key === key) return hit.annotations;
     const file = filePathOf(doc.uri);
     const annotations = !file ? []
+      : run.profile.lineTimings ? annotateTimedFile(run.profile, file, doc.getText())
       : run.sampled ? annotateSampledFile(run.profile, run.sampled, file, doc.getText())
         : annotateFile(run.graph, file, doc.getText(), this.options());
     this.cache.set(doc.uri, { key, annotations });

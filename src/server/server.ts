@@ -7,8 +7,12 @@ import { functionRows } from '../core/functionTable';
 import { ProfileFormatError } from '../core/profileErrors';
 import {
   FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams, LineAnnotationsResult, LoadRunParams, LoadRunResult,
-  Notifications, Requests, ServerSettings, SetActiveRunParams,
+  Notifications, Requests, RunSource, ServerSettings, SetActiveRunParams,
 } from '../protocol/serverRequests';
+import type { Profile } from '../core/profileModel';
+import { loadLineTimingResult } from '../runners/lineTiming';
+import { timedLineAt } from '../core/lineTimingAnnotations';
+import { timedFunctionHoverMarkdown, timedLineHoverMarkdown } from '../core/lineTimingHover';
 import { loadCProfileResult } from '../runners/cprofile';
 import { loadPySpyProfile, PySpyProfileError } from '../runners/pyspy';
 import { sampledLineHoverMarkdown } from '../core/sampleHover';
@@ -42,11 +46,17 @@ function refreshEditors(): void {
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 }
 
+function loadProfile(source: RunSource): Promise<Profile> {
+  switch (source.kind) {
+    case 'cprofile': return loadCProfileResult(source.resultPath);
+    case 'pyspy': return loadPySpyProfile(source.load);
+    case 'lines': return loadLineTimingResult(source.resultPath);
+  }
+}
+
 connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<LoadRunResult> => {
   try {
-    const profile = params.source.kind === 'cprofile'
-      ? await loadCProfileResult(params.source.resultPath)
-      : await loadPySpyProfile(params.source.load);
+    const profile = await loadProfile(params.source);
     const run = store.add(params.runId, params.label, profile);
     if (params.activate) {
       store.setActive(run.runId);
@@ -58,6 +68,8 @@ connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<Lo
         runId: run.runId, label: run.label, source: profile.source, totalSeconds: profile.totalSeconds,
         totalSamples: profile.stacks?.totalWeight ?? 0,
         functionCount: profile.functions.length || profile.frames.length, metadata: profile.metadata,
+        lineTimingNote: profile.lineTimings?.engine.note ?? undefined,
+        unmatchedLines: profile.lineTimings?.unmatched.map(u => `${u.file}:${u.line}: ${u.reason}`),
       },
     };
   } catch (e) {
@@ -98,7 +110,7 @@ connection.onRequest(Requests.functionTable, (params: FunctionTableParams): Func
 
 connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {
   const run = store.active();
-  return run ? run.flame.data(params.request) : null;
+  return run && !run.profile.lineTimings ? run.flame.data(params.request) : null;
 });
 
 connection.onCodeLens((params): CodeLens[] => {
@@ -113,10 +125,21 @@ connection.onCodeLens((params): CodeLens[] => {
 connection.onHover((params): Hover | null => {
   const found = activeAnnotationsFor(params.textDocument.uri);
   if (!found) return null;
-  const onLine = found.list.filter(a => a.line === params.position.line && (a.kind === 'callSite' || a.afterText));
+  const onLine = found.list.filter(a => a.line === params.position.line && (a.kind === 'callSite' || a.afterText || a.lensText));
   if (onLine.length === 0) return null;
   const run = found.run;
   const file = filePathOf(params.textDocument.uri);
+  const timings = run.profile.lineTimings;
+  if (timings) {
+    const doc = documents.get(params.textDocument.uri);
+    const at = file && doc ? timedLineAt(run.profile, file, doc.getText(), params.position.line + 1) : undefined;
+    if (!at) return null;
+    const value = at.cost
+      ? timedLineHoverMarkdown(at.fn, at.cost, params.position.line + 1, timings.engine)
+      : timedFunctionHoverMarkdown(at.fn, at.shift, timings.engine);
+    return { contents: { kind: MarkupKind.Markdown, value } };
+  }
+  if (!onLine.some(a => a.kind === 'callSite' || a.afterText)) return null;
   if (run.sampled) {
     const markdown = file ? sampledLineHoverMarkdown(run.profile, run.sampled, file, params.position.line + 1) : '';
     return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
