@@ -35,7 +35,10 @@ export async function profileLines(target: vscode.Uri | undefined, runner: Profi
         python: prepared.interpreter.executable, runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd, runDir,
         timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024, engine, scope,
       }, listeners);
-      return { process: outcome.process, source: outcome.hasResult ? { kind: 'lines', resultPath: outcome.resultPath } : undefined };
+      return {
+        process: outcome.process, resultPath: outcome.resultPath,
+        source: outcome.hasResult ? { kind: 'lines', resultPath: outcome.resultPath } : undefined,
+      };
     },
   });
 }

@@ -18,6 +18,8 @@ export interface ProfileCommandResult {
   readonly profPath?: string;
   /** py-spy: the raw or speedscope file py-spy wrote. */
   readonly rawProfilePath?: string;
+  /** The runner's result file the figures were read from (line timing). */
+  readonly resultPath?: string;
 }
 
 export interface InterpreterUsed {
@@ -46,6 +48,7 @@ export interface JobOutcome {
   readonly failure?: RunVerdict;
   readonly profPath?: string;
   readonly rawProfilePath?: string;
+  readonly resultPath?: string;
 }
 
 export interface ProfileRunDeps {
@@ -139,7 +142,7 @@ export class ProfileRunner {
     if (summary.source === 'cProfile' && summary.metadata.threadsSeen > 0) this.warnAboutThreads(job.label, summary.metadata.threadsSeen,
       summary.metadata.capabilities.cprofileSeesThreads === true);
     this.tell(verdict);
-    return { runId, verdict, profPath: outcome.profPath, rawProfilePath: outcome.rawProfilePath };
+    return { runId, verdict, profPath: outcome.profPath, rawProfilePath: outcome.rawProfilePath, resultPath: outcome.resultPath };
   }
 
   private warnAboutThreads(label: string, threads: number, seesThreads: boolean): void {

@@ -9,7 +9,10 @@ export async function run(): Promise<void> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/integration -> repo
   let counts: Counts;
   try {
-    const files = findTestFiles(__dirname, '.test.js');
+    // PYROMETER_INTEGRATION_ONLY=lineTiming runs only the files whose name contains it (a developer's loop;
+    // npm test never sets it).
+    const only = process.env.PYROMETER_INTEGRATION_ONLY;
+    const files = findTestFiles(__dirname, '.test.js').filter(f => !only || path.basename(f).includes(only));
     console.log(`integration: ${files.length} test file(s) in the extension host`);
     counts = await runMochaFiles(files, { ui: 'bdd', timeout: 120_000 });
   } catch (e) {
