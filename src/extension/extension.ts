@@ -10,6 +10,8 @@ import { ImportsView } from './importsView';
 import { ProfileRunner } from './profileRun';
 import { profileWithCProfile } from './profileScriptCommand';
 import { LineTimingCommandArgs, profileLines } from './lineTimingCommand';
+import { BytecodeCommandArgs, showBytecode } from './bytecodeCommand';
+import { BytecodeView } from './bytecodeView';
 import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
 import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
@@ -38,6 +40,8 @@ export function activate(context: vscode.ExtensionContext) {
   const importLenses = new ImportLenses();
   const startupReports = new StartupReports();
   const imports = { runner, output, view: importsView, lenses: importLenses };
+  const bytecodeView = new BytecodeView();
+  const bytecode = { runner, view: bytecodeView, output, runnerRoot, storageDir: (context.storageUri ?? context.globalStorageUri).fsPath };
   const flameGraph = createFlameGraphPanel(context.extensionUri,
     async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
     { emptyMessage: 'No flame graph for the shown run: profile a script with cProfile or py-spy (line timing records lines, not stacks).' });
@@ -65,6 +69,10 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('pyrometer.profilePySpyWithOptions', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, true)),
     vscode.commands.registerCommand('pyrometer.profileLines', (uri?: vscode.Uri, args?: LineTimingCommandArgs) =>
       profileLines(uri, runner, runnerRoot, context.workspaceState, args)),
+    bytecodeView,
+    vscode.commands.registerCommand('pyrometer.showBytecode', (target?: vscode.Uri | string, args?: BytecodeCommandArgs | number) =>
+      showBytecode(bytecode, target, typeof args === 'number' ? { line: args } : args)),
+    vscode.commands.registerCommand('pyrometer.showBytecodeWithCall', (target?: vscode.Uri) => showBytecode(bytecode, target, {}, true)),
     vscode.commands.registerCommand('pyrometer.attachPySpy', (pid?: number) => attachWithPySpy(runner, output, pid, pid === undefined)),
     vscode.commands.registerCommand('pyrometer.showFlameGraph', () => flameGraph.show()),
     vscode.commands.registerCommand('pyrometer.showRun', async (runId: string) => {

@@ -116,10 +116,17 @@ connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraph
 connection.onCodeLens((params): CodeLens[] => {
   const found = activeAnnotationsFor(params.textDocument.uri);
   if (!found) return [];
-  return found.list.filter(a => a.lensText).map(a => ({
-    range: { start: { line: a.line, character: 0 }, end: { line: a.line, character: 0 } },
-    command: { title: a.lensText!, command: 'pyrometer.revealFunction', arguments: [found.run.runId, a.frameIndex] },
-  }));
+  const lenses: CodeLens[] = [];
+  for (const a of found.list) {
+    if (!a.lensText) continue;
+    const range = { start: { line: a.line, character: 0 }, end: { line: a.line, character: 0 } };
+    lenses.push({ range, command: { title: a.lensText, command: 'pyrometer.revealFunction', arguments: [found.run.runId, a.frameIndex] } });
+    // Why a hot function is slow is often in its bytecode: one click from the figures to the specialized listing.
+    if (a.kind === 'def' && found.run.profile.frames[a.frameIndex]?.name !== '<module>') {
+      lenses.push({ range, command: { title: 'bytecode', command: 'pyrometer.showBytecode', arguments: [params.textDocument.uri, a.line + 1] } });
+    }
+  }
+  return lenses;
 });
 
 connection.onHover((params): Hover | null => {
