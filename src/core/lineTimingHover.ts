@@ -15,7 +15,7 @@ function exactNs(ns: number): string {
 
 /** The hover of one timed line: the same figures as its decoration, with the exact nanoseconds. */
 export function timedLineHoverMarkdown(fn: TimedFunction, cost: LineCost, shownLine: number, engine: LineTimingEngine): string {
-  const head = `**Line ${shownLine}** of \`${escapeMarkdown(fn.qualname)}\` — line timing (${escapeMarkdown(engineName(engine))})`;
+  const head = `**Line ${shownLine}** of \`${fn.qualname}\` — line timing (${escapeMarkdown(engineName(engine))})`;
   if (cost.hits === 0) {
     return `${head}\n\nNever executed in this run (${groupThousands(fn.calls)} ${fn.calls === 1 ? 'call' : 'calls'} of the function).`;
   }
@@ -31,7 +31,7 @@ export function timedLineHoverMarkdown(fn: TimedFunction, cost: LineCost, shownL
 /** The hover of a timed def: the function's figures and its slowest lines. */
 export function timedFunctionHoverMarkdown(fn: TimedFunction, shift: number, engine: LineTimingEngine): string {
   const calls = `${groupThousands(fn.calls)} ${fn.calls === 1 ? 'call' : 'calls'}`;
-  const parts = [`**${escapeMarkdown(fn.qualname)}** — line timing (${escapeMarkdown(engineName(engine))})`, '',
+  const parts = [`**\`${fn.qualname}\`** — line timing (${escapeMarkdown(engineName(engine))})`, '',
     `${durationText(fn.totalNs)} (${exactNs(fn.totalNs)}) in ${calls}, callees included, time suspended at yield/await excluded.`];
   const top = fn.lines.filter(l => l.hits > 0).sort((a, b) => b.totalNs - a.totalNs).slice(0, TOP_LINES);
   if (top.length > 0) {
