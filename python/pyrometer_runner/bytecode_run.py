@@ -132,6 +132,18 @@ def warmup_block(options):
     return {"mode": "call", "call": options.call, "repeat": options.repeat}
 
 
+def bytecode_result(metadata_block, listing, warmup):
+    """The ``pyrometer.bytecode/1`` result: also written by ``run --bytecode-out`` after an unprofiled run."""
+    return {
+        "schema": SCHEMA,
+        "metadata": metadata_block,
+        "adaptive": listing["adaptive"],
+        "warmup": warmup,
+        "families": listing["families"],
+        "codeObjects": listing["codeObjects"],
+    }
+
+
 def main(argv):
     try:
         options = parse_args(argv)
@@ -158,14 +170,8 @@ def main(argv):
     listing = bytecode_listing.listing(job.code, job.path)
     outcome.report()  # the traceback / runner error on stderr, as Python would print it
 
-    result = {
-        "schema": SCHEMA,
-        "metadata": metadata.run_block("dis", options, cwd, job, started_at, outcome, counter.count),
-        "adaptive": listing["adaptive"],
-        "warmup": warmup_block(options),
-        "families": listing["families"],
-        "codeObjects": listing["codeObjects"],
-    }
+    result = bytecode_result(metadata.run_block("dis", options, cwd, job, started_at, outcome, counter.count),
+                             listing, warmup_block(options))
     try:
         result_file.write_json(options.out, result)
     except Exception as exc:

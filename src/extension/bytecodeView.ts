@@ -106,9 +106,11 @@ export class BytecodeView implements vscode.TextDocumentContentProvider, vscode.
     return text ? new vscode.Hover(new vscode.MarkdownString(text)) : undefined;
   }
 
+  /** While a file's listing is open beside it, hovering any of its lines lists that line's instructions. */
   private sourceHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const shown = this.shown.get(doc.uri.fsPath);
-    if (!shown) return undefined;
+    const listingUri = bytecodeUriOf(doc.uri.fsPath).toString();
+    if (!shown || !vscode.window.visibleTextEditors.some(e => e.document.uri.toString() === listingUri)) return undefined;
     const text = specializationHoverMarkdown(shown.listing, position.line + 1);
     return text ? new vscode.Hover(new vscode.MarkdownString(text)) : undefined;
   }

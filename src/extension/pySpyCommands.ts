@@ -18,7 +18,9 @@ function jobOutcome(o: PySpyRunOutcome): JobOutcome {
   return {
     // py-spy's exit code is not the script's (see runners/pyspy.ts): the run's own metadata says how it ended.
     process: { ...o.process, exitCode: 0 },
-    failure, source: o.hasProfile ? { kind: 'pyspy', load: o.load } : undefined, rawProfilePath: o.files.profilePath,
+    failure, rawProfilePath: o.files.profilePath,
+    // Launched runs also leave the script's bytecode as the unprofiled run specialized it, for the hover.
+    source: o.hasProfile ? { kind: 'pyspy', load: o.load, ...(o.mode === 'launch' ? { bytecodePath: o.files.bytecodePath } : {}) } : undefined,
   };
 }
 

@@ -27,7 +27,7 @@ export interface RunSummary {
 /** Where a run's data is; the server reads and parses it so the extension host never does. */
 export type RunSource =
   | { readonly kind: 'cprofile'; readonly resultPath: string }
-  | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest }
+  | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest; readonly bytecodePath?: string }
   | { readonly kind: 'lines'; readonly resultPath: string };
 
 export interface LoadRunParams {

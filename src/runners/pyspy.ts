@@ -79,6 +79,8 @@ export interface PySpyFiles {
   readonly profilePath: string;
   /** The runner's `run` result (launch only): exit status, exception, times, interpreter. */
   readonly metaPath: string;
+  /** The script's adaptive bytecode after the run (launch only; `run --bytecode-out`): untouched by any profiler hook. */
+  readonly bytecodePath: string;
 }
 
 export type PySpyFailureKind =
@@ -142,6 +144,7 @@ export function pySpyFiles(runDir: string, format: PySpyFormat): PySpyFiles {
   return {
     profilePath: path.join(runDir, format === 'raw' ? 'pyspy-raw.txt' : 'pyspy-speedscope.json'),
     metaPath: path.join(runDir, 'run.json'),
+    bytecodePath: path.join(runDir, 'bytecode.json'),
   };
 }
 
@@ -162,8 +165,8 @@ export function pySpyRecordOptions(s: PySpySampling, outputPath: string): string
 /** py-spy's arguments to launch SCRIPT through the runner's `run` subcommand. */
 export function pySpyRecordArgv(req: PySpyRecordRequest, files: PySpyFiles): string[] {
   return [...pySpyRecordOptions(req.sampling, files.profilePath), '--',
-    req.python, path.join(req.runnerRoot, 'pyrometer_runner'), 'run', '--out', files.metaPath, '--',
-    req.script, ...req.args];
+    req.python, path.join(req.runnerRoot, 'pyrometer_runner'), 'run', '--out', files.metaPath,
+    '--bytecode-out', files.bytecodePath, '--', req.script, ...req.args];
 }
 
 /** py-spy's arguments to sample a running process for a while. */
@@ -199,7 +202,7 @@ async function runPySpyProcess(spec: ProcessSpec, listeners: ProcessListeners): 
 export async function runPySpyRecord(req: PySpyRecordRequest, listeners: ProcessListeners = {}): Promise<PySpyRunOutcome> {
   await fs.mkdir(req.runDir, { recursive: true });
   const files = pySpyFiles(req.runDir, req.sampling.format);
-  await Promise.all([fs.rm(files.profilePath, { force: true }), fs.rm(files.metaPath, { force: true })]);
+  await Promise.all([files.profilePath, files.metaPath, files.bytecodePath].map(f => fs.rm(f, { force: true })));
   const args = pySpyRecordArgv(req, files);
   const { outcome, filter } = await runPySpyProcess({
     command: req.pySpy, args, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs, maxForwardedBytes: req.maxForwardedBytes,

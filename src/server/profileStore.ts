@@ -1,5 +1,6 @@
 import { CallGraph } from '../core/callGraph';
 import { FlameGraphSource } from '../core/flameLayout';
+import type { BytecodeListing } from '../core/bytecodeResult';
 import type { Profile } from '../core/profileModel';
 import type { SampledRunStats } from '../core/sampleAnnotations';
 import { functionSampleStats, lineSampleStats } from '../core/sampleStats';
@@ -13,6 +14,8 @@ export interface StoredRun {
   readonly sampled?: SampledRunStats;
   /** Flame graph trees and layouts, built on first request and cached for view switches. */
   readonly flame: FlameGraphSource;
+  /** The script's adaptive bytecode after the run, when the run left it (py-spy launches), for hovers. */
+  readonly bytecode?: BytecodeListing;
 }
 
 /** The profiles the server holds, and which one the editor is showing. Older runs beyond the cap are dropped. */
@@ -22,11 +25,11 @@ export class ProfileStore {
 
   constructor(private readonly maxRunsInMemory = 10) {}
 
-  add(runId: string, label: string, profile: Profile): StoredRun {
+  add(runId: string, label: string, profile: Profile, bytecode?: BytecodeListing): StoredRun {
     const sampled = profile.stacks
       ? { functions: functionSampleStats(profile), lines: lineSampleStats(profile) }
       : undefined;
-    const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile), sampled, flame: new FlameGraphSource(profile, label) };
+    const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile), sampled, flame: new FlameGraphSource(profile, label), bytecode };
     this.runs.delete(runId);
     this.runs.set(runId, run);
     for (const id of this.runs.keys()) {

@@ -11,6 +11,9 @@ import {
 } from '../protocol/serverRequests';
 import type { Profile } from '../core/profileModel';
 import { loadLineTimingResult } from '../runners/lineTiming';
+import { promises as fs } from 'fs';
+import { BytecodeListing, parseBytecodeResult } from '../core/bytecodeResult';
+import { specializationHoverMarkdown } from '../core/specializationHover';
 import { timedLineAt } from '../core/lineTimingAnnotations';
 import { timedFunctionHoverMarkdown, timedLineHoverMarkdown } from '../core/lineTimingHover';
 import { loadCProfileResult } from '../runners/cprofile';
@@ -54,10 +57,21 @@ function loadProfile(source: RunSource): Promise<Profile> {
   }
 }
 
+/** The listing a run left beside its profile; a missing or unreadable one only means hovers go without it. */
+async function loadBytecodeIfPresent(file: string | undefined): Promise<BytecodeListing | undefined> {
+  if (!file) return undefined;
+  try {
+    return parseBytecodeResult(await fs.readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<LoadRunResult> => {
   try {
     const profile = await loadProfile(params.source);
-    const run = store.add(params.runId, params.label, profile);
+    const run = store.add(params.runId, params.label, profile,
+      params.source.kind === 'pyspy' ? await loadBytecodeIfPresent(params.source.bytecodePath) : undefined);
     if (params.activate) {
       store.setActive(run.runId);
       refreshEditors();
@@ -149,7 +163,10 @@ connection.onHover((params): Hover | null => {
   if (!onLine.some(a => a.kind === 'callSite' || a.afterText)) return null;
   if (run.sampled) {
     const markdown = file ? sampledLineHoverMarkdown(run.profile, run.sampled, file, params.position.line + 1) : '';
-    return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
+    const bytecode = file && run.bytecode && run.bytecode.codeObjects[0]?.file === file
+      ? specializationHoverMarkdown(run.bytecode, params.position.line + 1) : undefined;
+    const value = [markdown, bytecode].filter(Boolean).join('\n\n---\n\n');
+    return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
   }
   const sections = onLine.map(a => {
     const fn = found.run.graph.stats(a.frameIndex);

@@ -56,6 +56,9 @@ describe('Profile this script (py-spy), in the real editor', function () {
     assert.match(text, /Pyrometer \(py-spy\)/);
     assert.match(text, /Hottest stacks through this line/);
     assert.match(text, /main › parse/);
+    // The unprofiled run's bytecode comes with it: LOAD_ATTR/CALL of LOG_LINE.match and their status.
+    assert.match(text, /Bytecode of line 19\*\* — Python [\d.\\]+, after running the script/);
+    assert.match(text, /`(?:LOAD_ATTR|LOAD_METHOD|CALL|PRECALL)\w*`/);
   });
 
   it('opens the flame graph beside the editor', async () => {

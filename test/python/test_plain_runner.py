@@ -313,3 +313,46 @@ class UsageTest(PlainRunnerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BytecodeAfterRunTest(PlainRunnerTestCase):
+    """run --bytecode-out: the adaptive bytecode as the unprofiled run left it (what py-spy runs show on hover)."""
+
+    SCRIPT = ("import sys\n"
+              "class Item:\n"
+              "    def __init__(self, price):\n"
+              "        self.price = price\n"
+              "def total(items):\n"
+              "    t = 0\n"
+              "    for item in items:\n"
+              "        t += item.price\n"
+              "    return t\n"
+              "print('dis' in sys.modules)\n"
+              "total([Item(i) for i in range(5000)])\n")
+
+    def test_writes_the_listing_and_the_run_result(self):
+        script = self.write("bc.py", self.SCRIPT)
+        listing_path = os.path.join(self.tmp, "out", "bytecode.json")
+        out = os.path.join(self.tmp, "out", "run.json")
+        run = self.run_plain_runner(script, runner_args=["run", "--out", out, "--bytecode-out", listing_path, "--"])
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout.strip(), b"False", "dis is imported only after the script ran")
+        self.assertEqual(read_result(out)["schema"], "pyrometer.run/1")
+        listing = read_result(listing_path)
+        self.assertEqual(listing["schema"], "pyrometer.bytecode/1")
+        self.assertEqual(listing["metadata"]["tool"], "dis")
+        code = [c for c in listing["codeObjects"] if c["qualname"] == "total"]
+        self.assertEqual(len(code), 1)
+        loads = [i for i in code[0]["instructions"] if i["line"] == 8 and i["baseOpname"] == "LOAD_ATTR"]
+        self.assertEqual(len(loads), 1)
+        if sys.version_info >= (3, 11):
+            self.assertEqual(loads[0]["status"], "specialized", loads[0])
+        else:
+            self.assertEqual(loads[0]["status"], "plain")
+
+    def test_without_the_option_no_listing_and_dis_stays_unimported(self):
+        script = self.write("bc.py", self.SCRIPT)
+        run = self.run_plain_runner(script)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout.strip(), b"False")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "out", "bytecode.json")))

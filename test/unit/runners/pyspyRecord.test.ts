@@ -340,7 +340,8 @@ describe('py-spy argv', () => {
     }, files);
     assert.deepStrictEqual(argv, ['record', '--format', 'raw', '-o', '/runs/1/pyspy-raw.txt', '--rate', '250',
       '--native', '--idle', '--gil', '--threads', '--subprocesses', '--nonblocking', '--full-filenames',
-      '--', '/py/bin/python3', '/ext/python/pyrometer_runner', 'run', '--out', '/runs/1/run.json', '--', '/w/s.py', 'a b', '--x']);
+      '--', '/py/bin/python3', '/ext/python/pyrometer_runner', 'run', '--out', '/runs/1/run.json',
+      '--bytecode-out', '/runs/1/bytecode.json', '--', '/w/s.py', 'a b', '--x']);
   });
   it('attach: --pid and whole seconds (py-spy rejects 1.5)', () => {
     const argv = pySpyAttachArgv({
