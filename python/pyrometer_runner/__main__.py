@@ -27,6 +27,8 @@ SUBCOMMAND_MODULES = {
     "lines": "lines_run",
     "bytecode": "bytecode_run",
     "pstats": "pstats_read",
+    "memory": "memory_run",
+    "events": "events_run",
 }
 
 
