@@ -86,6 +86,10 @@ pyro_phase unit 600 node out/test/harness/runMocha.js unit "$RESULTS/unit.json" 
 
 # ---- (a2) webview: the flame graph app in headless Chromium, without VS Code (test/webview/flameGraph.browser.ts)
 pyro_phase webview 300 node out/test/webview/flameGraph.browser.js "$RESULTS"
+# (a3) Pyrometer's exported files in speedscope itself (node_modules/speedscope), same Chromium; its own counts file
+# test-results/webview-speedscope.json is summed with the others, and one it never wrote (killed) counts as a failure
+pyro_phase webview-speedscope 300 node out/test/webview/speedscope.browser.js "$RESULTS" \
+  || [ -s "$RESULTS/webview-speedscope.json" ] || record_failure webview-speedscope
 
 # ---- (b) python (writes test-results/python-3.X.json itself)
 pyro_phase python 900 bash scripts/test-python.sh

@@ -16,6 +16,9 @@ import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
 import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
+import { ProfileFileEditorProvider } from './profileFileEditor';
+import { ExportCommandArgs, exportProfile } from './exportCommand';
+import type { RunRecord } from './runHistory';
 import { ShownRun } from './shownRun';
 import { profileStartup, StartupReports } from './startupCommand';
 import { RunStatusBar } from './statusBar';
@@ -37,6 +40,7 @@ export function activate(context: vscode.ExtensionContext) {
   const runner = new ProfileRunner({ history, server, shownRun, status, output });
   const runnerRoot = context.asAbsolutePath('python');
   const importsView = new ImportsView();
+  const profileFiles = new ProfileFileEditorProvider(context.extensionUri, { server, history, shownRun, importsView, runnerRoot });
   const importLenses = new ImportLenses();
   const startupReports = new StartupReports();
   const imports = { runner, output, view: importsView, lenses: importLenses };
@@ -92,6 +96,10 @@ export function activate(context: vscode.ExtensionContext) {
       void table.refresh();
     }),
     vscode.commands.registerCommand('pyrometer.showOutput', () => output.show()),
+    profileFiles, ...profileFiles.register(),
+    vscode.commands.registerCommand('pyrometer.openProfileFile', (uri?: vscode.Uri) => profileFiles.openCommand(uri)),
+    vscode.commands.registerCommand('pyrometer.exportRun', (target?: RunRecord | string, args?: ExportCommandArgs) =>
+      exportProfile(target, args, { history, shownRun: shownRun!, server })),
     importsView, importLenses, startupReports,
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, importLenses),
     vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, importLenses),

@@ -25,8 +25,10 @@ export class RunsView implements vscode.TreeDataProvider<RunRecord>, vscode.Disp
     const item = new vscode.TreeItem(run.label, vscode.TreeItemCollapsibleState.None);
     const when = new Date(run.finishedAt).toLocaleTimeString();
     const figure = run.tool === 'py-spy' ? `${run.totalSamples ?? 0} samples` : `${run.totalSeconds.toFixed(3)}s`;
-    item.description = `${run.tool} · ${figure} · Python ${run.pythonVersion || '?'} · ${when}`;
-    item.iconPath = new vscode.ThemeIcon(run.runId === this.activeRunId ? 'eye' : run.problem ? 'warning' : 'history');
+    // Runs opened from a profile file say so: their figures are the file's, whatever ran it.
+    const fromFile = run.source.kind === 'file';
+    item.description = `${run.tool}${fromFile ? ' file' : ''} · ${figure} · Python ${run.pythonVersion || '?'} · ${when}`;
+    item.iconPath = new vscode.ThemeIcon(run.runId === this.activeRunId ? 'eye' : run.problem ? 'warning' : fromFile ? 'file' : 'history');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${run.script}\nInterpreter: ${run.interpreter} (${run.interpreterSource})\n` +
       `${run.tool}: wall time ${run.wallSeconds.toFixed(3)} s, ` +

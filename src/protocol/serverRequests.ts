@@ -5,7 +5,10 @@
 import type { FunctionRow } from '../core/functionTable';
 import type { LineAnnotation } from '../core/lineAnnotations';
 import type { FlameGraphData, FlameGraphRequest } from '../core/flameLayout';
+import type { PathMapping } from '../core/pathMappings';
+import type { ProfileFileFormat } from '../core/profileFileFormat';
 import type { ProfileSource, RunMetadata } from '../core/profileModel';
+import type { PstatsReadRequest } from '../runners/pstatsFile';
 import type { PySpyLoadRequest } from '../runners/pyspy';
 
 export interface RunSummary {
@@ -22,13 +25,34 @@ export interface RunSummary {
   readonly lineTimingNote?: string;
   /** Line timing: requested lines that were inside no function. */
   readonly unmatchedLines?: readonly string[];
+  /** Runs opened from a profile file: what the file was and how it was read. */
+  readonly file?: ProfileFileSummary;
+}
+
+export interface ProfileFileSummary {
+  readonly format: ProfileFileFormat;
+  /** Frames whose file a `pyrometer.pathMappings` entry changed. */
+  readonly framesMapped: number;
+  /** Sampled files: threads, and samples per second when known. */
+  readonly threads: number;
+  readonly rateHz?: number;
+  /** speedscope weights that were durations, counted in microseconds. */
+  readonly weightsAreDurations?: boolean;
+  /** A Pyrometer export of a cProfile run (stacks derived from caller edges). */
+  readonly derivedFromCallGraph?: boolean;
+  /** The profile's distinct absolute Python source files (at most 5,000), to tell whether they are in the workspace. */
+  readonly sourceFiles: readonly string[];
 }
 
 /** Where a run's data is; the server reads and parses it so the extension host never does. */
 export type RunSource =
   | { readonly kind: 'cprofile'; readonly resultPath: string }
   | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest; readonly bytecodePath?: string }
-  | { readonly kind: 'lines'; readonly resultPath: string };
+  | { readonly kind: 'lines'; readonly resultPath: string }
+  /** A profile file opened in the editor, read in its own format (core/profileFileFormat.ts). */
+  | { readonly kind: 'file'; readonly path: string; readonly pathMappings: readonly PathMapping[];
+      /** For pstats files: the interpreter that reads them, and where its result goes. */
+      readonly pstats?: Omit<PstatsReadRequest, 'profPath'> };
 
 export interface LoadRunParams {
   readonly runId: string;
@@ -52,11 +76,32 @@ export interface FunctionTableResult {
   readonly rows: readonly FunctionRow[];
 }
 
-export interface FlameGraphParams { readonly request: FlameGraphRequest }
-/** null when no run is shown. */
+export interface FlameGraphParams {
+  readonly request: FlameGraphRequest;
+  /** A loaded run (a profile file's editor shows its own run); the shown run when absent. */
+  readonly runId?: string;
+}
+/** null when no run is shown (or the asked run is not loaded), and for line timing runs (no stacks). */
 export type FlameGraphResult = FlameGraphData | null;
 
 export interface SetActiveRunParams { readonly runId: string | null }
+
+/** speedscope JSON, collapsed stacks (core/speedscopeExport.ts, core/collapsedExport.ts), or the run's own .prof. */
+export type ExportFormat = 'speedscope' | 'collapsed' | 'pstats';
+
+export interface ExportRunParams {
+  readonly runId: string;
+  readonly format: ExportFormat;
+  /** Where to write (the server writes it: the profile is there). */
+  readonly path: string;
+  /** The profile's name inside the file (speedscope's title). */
+  readonly name: string;
+}
+
+export type ExportRunResult =
+  | { readonly ok: true; readonly path: string; readonly bytes: number; readonly note?: string }
+  /** notLoaded: the server does not hold the run (evicted, or the server restarted): load it and ask again. */
+  | { readonly ok: false; readonly error: string; readonly notLoaded?: boolean };
 
 export interface ServerSettings { readonly callSiteMinPercent: number }
 
@@ -68,6 +113,7 @@ export const Requests = {
   functionTable: 'pyrometer/functionTable',
   settings: 'pyrometer/settings',
   flameGraph: 'pyrometer/flameGraph',
+  exportRun: 'pyrometer/exportRun',
 } as const;
 
 /** Sent by the server when the figures shown in editors changed (a run loaded, activated or removed). */

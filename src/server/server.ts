@@ -1,3 +1,4 @@
+import * as path from 'path';
 import {
   CodeLens, createConnection, Hover, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -6,8 +7,8 @@ import { functionHoverMarkdown } from '../core/functionSummary';
 import { functionRows } from '../core/functionTable';
 import { ProfileFormatError } from '../core/profileErrors';
 import {
-  FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams, LineAnnotationsResult, LoadRunParams, LoadRunResult,
-  Notifications, Requests, RunSource, ServerSettings, SetActiveRunParams,
+  ExportRunParams, ExportRunResult, FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams,
+  LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, ProfileFileSummary, Requests, RunSource, ServerSettings, SetActiveRunParams,
 } from '../protocol/serverRequests';
 import type { Profile } from '../core/profileModel';
 import { loadLineTimingResult } from '../runners/lineTiming';
@@ -18,17 +19,22 @@ import { timedLineAt } from '../core/lineTimingAnnotations';
 import { timedFunctionHoverMarkdown, timedLineHoverMarkdown } from '../core/lineTimingHover';
 import { loadCProfileResult } from '../runners/cprofile';
 import { loadPySpyProfile, PySpyProfileError } from '../runners/pyspy';
+import { loadProfileFile } from '../runners/profileFile';
 import { sampledLineHoverMarkdown } from '../core/sampleHover';
 import { filePathOf } from './documentAnnotations';
 import { DocumentAnnotations } from './documentAnnotations';
 import { ProfileStore } from './profileStore';
+import { exportRun } from './runExport';
 
 /** The language server: owns the profiles, parses them off the extension host, answers what editors draw. */
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const store = new ProfileStore();
 let settings: ServerSettings = { callSiteMinPercent: 2 };
-const annotations = new DocumentAnnotations(() => ({ callSiteMinFraction: settings.callSiteMinPercent / 100 }));
+const newAnnotations = () => new DocumentAnnotations(() => ({ callSiteMinFraction: settings.callSiteMinPercent / 100 }));
+let annotations = newAnnotations();
+/** Where each loaded run came from: export copies a cProfile run's own .prof. */
+const sources = new Map<string, RunSource>();
 
 connection.onInitialize(() => ({
   capabilities: {
@@ -49,11 +55,24 @@ function refreshEditors(): void {
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 }
 
-function loadProfile(source: RunSource): Promise<Profile> {
+async function loadProfile(source: RunSource): Promise<{ profile: Profile; file?: ProfileFileSummary }> {
   switch (source.kind) {
-    case 'cprofile': return loadCProfileResult(source.resultPath);
-    case 'pyspy': return loadPySpyProfile(source.load);
-    case 'lines': return loadLineTimingResult(source.resultPath);
+    case 'cprofile': return { profile: await loadCProfileResult(source.resultPath) };
+    case 'pyspy': return { profile: await loadPySpyProfile(source.load) };
+    case 'lines': return { profile: await loadLineTimingResult(source.resultPath) };
+    case 'file': {
+      const content = await loadProfileFile({ path: source.path, pathMappings: source.pathMappings, pstats: source.pstats });
+      if (content.kind === 'imports') {
+        throw new ProfileFormatError('This is a -X importtime log: it holds imports, not functions or stacks, so it cannot be shown as a run. Open it in the editor to see its import flame graph.');
+      }
+      const { profile, facts } = content;
+      const sourceFiles = [...new Set(profile.frames.filter(f => f.kind === 'python' && path.isAbsolute(f.file)).map(f => f.file))];
+      const file: ProfileFileSummary = {
+        ...facts, threads: profile.stacks?.threads.length ?? 0, ...(profile.stacks?.rateHz ? { rateHz: profile.stacks.rateHz } : {}),
+        sourceFiles: sourceFiles.slice(0, 5000),
+      };
+      return { profile, file };
+    }
   }
 }
 
@@ -69,7 +88,11 @@ async function loadBytecodeIfPresent(file: string | undefined): Promise<Bytecode
 
 connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<LoadRunResult> => {
   try {
-    const profile = await loadProfile(params.source);
+    const { profile, file } = await loadProfile(params.source);
+    // A run loaded again under its id (a profile file reopened, maybe changed or mapped otherwise): annotations
+    // cached for it per document version would be stale.
+    if (store.get(params.runId)) annotations = newAnnotations();
+    sources.set(params.runId, params.source);
     const run = store.add(params.runId, params.label, profile,
       params.source.kind === 'pyspy' ? await loadBytecodeIfPresent(params.source.bytecodePath) : undefined);
     if (params.activate) {
@@ -84,6 +107,7 @@ connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<Lo
         functionCount: profile.functions.length || profile.frames.length, metadata: profile.metadata,
         lineTimingNote: profile.lineTimings?.engine.note ?? undefined,
         unmatchedLines: profile.lineTimings?.unmatched.map(u => `${u.file}:${u.line}: ${u.reason}`),
+        ...(file ? { file } : {}),
       },
     };
   } catch (e) {
@@ -102,6 +126,7 @@ connection.onRequest(Requests.setActiveRun, (params: SetActiveRunParams): boolea
 connection.onRequest(Requests.unloadRun, (params: { runId: string }) => {
   const wasActive = store.active()?.runId === params.runId;
   store.remove(params.runId);
+  sources.delete(params.runId);
   if (wasActive) refreshEditors();
 });
 
@@ -123,8 +148,14 @@ connection.onRequest(Requests.functionTable, (params: FunctionTableParams): Func
 });
 
 connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {
-  const run = store.active();
+  const run = params.runId ? store.get(params.runId) : store.active();
   return run && !run.profile.lineTimings ? run.flame.data(params.request) : null;
+});
+
+connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {
+  const run = store.get(params.runId);
+  if (!run) return { ok: false, error: 'That run is not loaded.', notLoaded: true };
+  return exportRun(run.profile, sources.get(run.runId), params);
 });
 
 connection.onCodeLens((params): CodeLens[] => {

@@ -35,9 +35,11 @@ describe('Profile this script (cProfile) on calls.py, in the real editor', funct
     assert.match(inc!.title, new RegExp(`^cum ${expected.cumtime}s \\| own ${expected.tottime}s \\| 3,000,000 calls \\| \\d+\\.\\d% of total$`));
   });
 
-  it('puts a CodeLens on every profiled def of the file and the module', async () => {
-    const lines = (await lensTitles(calls)).map(l => l.line).sort((a, b) => a - b);
-    assert.deepStrictEqual(lines, [0, 3, 7, 14]);
+  it('puts a CodeLens on every profiled def of the file and the module, and a bytecode lens beside each def', async () => {
+    const lenses = await lensTitles(calls);
+    const figures = lenses.filter(l => l.title !== 'bytecode').map(l => l.line).sort((a, b) => a - b);
+    assert.deepStrictEqual(figures, [0, 3, 7, 14]);
+    assert.deepStrictEqual(lenses.filter(l => l.title === 'bytecode').map(l => l.line).sort((a, b) => a - b), [3, 7, 14]);
   });
 
   it("hovering def inc shows its figures and its caller work with the edge's calls", async () => {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_FLAME_GRAPH_REQUEST, framePathOf, layoutFromPane, matchFrames, nodeAtFramePath, searchLayout } from '../../core/flameLayout';
 import type { FlameFrame, FlameGraphData, FlameGraphRequest, FromFlameGraph, ToFlameGraph } from '../../protocol/flameGraphMessages';
+import type { FlameGraphSummaryMessage } from '../../protocol/flameGraphSummary';
 import type { Orientation } from './flameGeometry';
 import { FlamePane, type FrameStyle, type PaneHost } from './flamePane';
 import { frameSlot, type Palette, readPalette } from './flamePalette';
@@ -141,7 +142,20 @@ status.setAttribute('aria-live', 'polite');
 const tooltip = el('div', 'tooltip');
 tooltip.setAttribute('role', 'tooltip');
 tooltip.hidden = true;
-root.append(toolbar, banner, paneArea, placeholder, status, tooltip);
+// A profile file's editor says what the file holds in one line above the toolbar; the Flame Graph tab sends none.
+// Styled here (CSSOM, which the CSP allows) so that the stylesheet and its `.status` line stay as they are.
+const summary = el('div', 'summary');
+summary.hidden = true;
+summary.setAttribute('role', 'note');
+Object.assign(summary.style, { padding: '6px 0 2px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' });
+root.append(summary, toolbar, banner, paneArea, placeholder, status, tooltip);
+
+function showSummary(msg: FlameGraphSummaryMessage): void {
+  summary.textContent = msg.text;
+  summary.title = msg.text;
+  summary.className = msg.warning ? 'banner summary' : 'summary';
+  summary.hidden = !msg.text;
+}
 
 // ---- requests
 
@@ -493,10 +507,11 @@ watchPixelRatio();
 
 // ---- messages
 
-window.addEventListener('message', (event: MessageEvent<ToFlameGraph>) => {
+window.addEventListener('message', (event: MessageEvent<ToFlameGraph | FlameGraphSummaryMessage>) => {
   const msg = event.data;
   if (!msg || typeof msg !== 'object') return;
-  if (msg.type === 'data') showData(msg.data);
+  if (msg.type === 'summary') showSummary(msg);
+  else if (msg.type === 'data') showData(msg.data);
   else if (msg.type === 'empty') showMessage(msg.message);
   else if (msg.type === 'error') {
     document.body.classList.remove('loading');

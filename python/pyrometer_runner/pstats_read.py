@@ -1,0 +1,203 @@
+"""``pstats`` subcommand: read a pstats file (``.prof``/``.pstats``) and write it as a cProfile RESULT.json.
+
+    pstats --out RESULT.json PROF_FILE
+
+A pstats file is Python's ``marshal`` of ``{(file, line, name): (cc, nc, tt, ct, callers)}`` (what
+``Profile.dump_stats`` writes, from ``cProfile`` or ``profile``). Only Python can read marshal faithfully, so the
+editor asks the user's interpreter to. The file is loaded by ``pstats.Stats`` itself, so what is accepted and every
+number are pstats' own, and converted by the very function the ``cprofile`` subcommand uses: the result has the
+same schema (``pyrometer.cprofile/1``) and the same figures as if the run had been made by the runner.
+
+The metadata states only what is known: a pstats file records no interpreter, command line, cwd or times. ``python``
+describes the interpreter that READ the file (marked by ``tool`` = ``cProfile (file)``), ``cwd`` is the directory
+holding the file: pstats keeps file names as the code objects had them, often relative to where the profile was
+taken, and that directory is the best guess for them (``pyrometer.pathMappings`` fixes the rest).
+
+Nothing runs here but the reader, so importing pstats costs nobody anything. Errors (missing file, not a pstats
+file, an empty profile) are reported on stderr with the runner's prefix, exit code 2, and no RESULT.json.
+"""
+import io
+import os
+import time
+
+from pyrometer_runner import cprofile_run, errors, metadata, result_file
+
+USAGE = "usage: pyrometer_runner pstats --out RESULT.json PROF_FILE"
+TOOL = "cProfile (file)"
+
+
+class Options(object):
+    def __init__(self):
+        self.out = None
+        self.prof = None
+
+
+def parse_args(argv):
+    options = Options()
+    rest = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            rest.extend(argv[index + 1:])
+            break
+        name, has_value, value = arg.partition("=")
+        if name == "--out":
+            if not has_value:
+                index += 1
+                if index >= len(argv):
+                    raise errors.UsageError("--out needs a value")
+                value = argv[index]
+            if not value:
+                raise errors.UsageError("--out needs a value")
+            options.out = os.path.abspath(value)
+        elif arg.startswith("-") and arg != "-":
+            raise errors.UsageError("unknown option %r" % arg)
+        else:
+            rest.append(arg)
+        index += 1
+    if options.out is None:
+        raise errors.UsageError("--out is required")
+    if len(rest) != 1:
+        raise errors.UsageError("give exactly one pstats file (got %d)" % len(rest))
+    options.prof = os.path.abspath(rest[0])
+    return options
+
+
+class NotPstats(Exception):
+    """The file could not be read as a pstats profile; the message says why, in the user's terms."""
+
+
+def load_stats(path):
+    """``pstats.Stats(path).stats``, checked and in cProfile's shape (see normalized)."""
+    import pstats  # here, not at the top: `python -m pyrometer_runner` must not pay for it on other subcommands
+    if not os.path.isfile(path):
+        raise NotPstats("%s does not exist or is not a file" % path)
+    try:
+        # pstats prints some complaints ("Invalid timing data ...") on its stream: keep them off our stdout.
+        stats = pstats.Stats(path, stream=io.StringIO()).stats
+    except TypeError as exc:
+        if "Cannot create or construct" in str(exc):  # pstats' own words for an empty profile
+            raise NotPstats("the file holds an empty profile (no function was profiled)")
+        raise NotPstats("pstats cannot load it (TypeError: %s)" % (exc,))
+    except (EOFError, ValueError) as exc:  # marshal: "bad marshal data", "EOF read where object expected"
+        raise NotPstats("it is not marshal data as pstats writes it (%s)" % (exc,))
+    except Exception as exc:  # a marshal of something that is not a stats dict makes pstats fail anywhere
+        raise NotPstats("pstats cannot load it (%s: %s)" % (type(exc).__name__, exc))
+    return normalized(stats)
+
+
+def _is_key(key):
+    return isinstance(key, tuple) and len(key) == 3 and isinstance(key[0], str) and isinstance(key[1], int)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def name_text(name):
+    """A key's name as text. The pure-Python ``profile`` module keys the code it ran by the code object itself
+    (``('profile', 0, <code object <module> at 0x..., file "s.py", line 1>)``), whose repr holds a memory address
+    that differs per process: it becomes ``<module> (s.py:1)``."""
+    if isinstance(name, str):
+        return name
+    code_name = getattr(name, "co_name", None)
+    if isinstance(code_name, str):
+        return "%s (%s:%s)" % (code_name, getattr(name, "co_filename", "?"), getattr(name, "co_firstlineno", 0))
+    return str(name)
+
+
+def _key(key):
+    return key if isinstance(key[2], str) else (key[0], key[1], name_text(key[2]))
+
+
+def normalized(stats):
+    """The stats in the cProfile shape ``{(file, line, name): (cc, nc, tt, ct, {caller: (nc, cc, tt, ct)})}``.
+
+    cProfile's files are returned as they are (the same dict object). Files of the pure-Python ``profile`` module
+    differ: a caller edge is only a call count, which pstats prints as such. Such an edge becomes (count, count,
+    and the callee's tt and ct shared out by the edge's part of its calls), because the flame graph needs a time
+    per edge; the function's own figures are never touched. Raises NotPstats for anything else.
+    """
+    if not isinstance(stats, dict) or not stats:
+        raise NotPstats("it does not hold a pstats dictionary of functions")
+    changed = False
+    for key, value in stats.items():
+        if not _is_key(key):
+            raise NotPstats("an entry's key is %r, not (file, line, function name)" % (key,))
+        if not (isinstance(value, tuple) and len(value) == 5 and all(_is_number(v) for v in value[:4])
+                and isinstance(value[4], dict)):
+            raise NotPstats("the entry of %r is not (calls, calls, tottime, cumtime, callers)" % (key,))
+        changed = changed or not isinstance(key[2], str)
+        for caller, edge in value[4].items():
+            if not _is_key(caller):
+                raise NotPstats("a caller of %r is %r, not (file, line, function name)" % (key, caller))
+            if _is_number(edge):
+                changed = True
+            elif not (isinstance(edge, tuple) and len(edge) == 4 and all(_is_number(v) for v in edge)):
+                raise NotPstats("a caller edge of %r is %r, not (calls, calls, tottime, cumtime)" % (key, edge))
+            changed = changed or not isinstance(caller[2], str)
+    if not changed:
+        return stats
+    out = {}
+    for key, (cc, nc, tt, ct, callers) in stats.items():
+        edges = {}
+        for caller, edge in callers.items():
+            if _is_number(edge):
+                share = float(edge) / nc if nc else 0.0
+                edge = (edge, edge, tt * share, ct * share)
+            edges[_key(caller)] = edge
+        out[_key(key)] = (cc, nc, tt, ct, edges)
+    return out
+
+
+def metadata_block(prof_path):
+    """What is known about a profile read from a file: that it is one, where, and who read it."""
+    python, _platform, _capabilities = metadata.describe()
+    try:
+        modified = metadata.iso_utc(os.path.getmtime(prof_path))
+    except OSError:
+        modified = ""
+    return {
+        "tool": TOOL,
+        "file": prof_path,
+        "fileModifiedAt": modified,
+        "readAt": metadata.iso_utc(time.time()),
+        "python": python,
+        "argv": [],
+        "cwd": os.path.dirname(prof_path),
+        "script": "",
+        "exitCode": 0,
+        "exception": None,
+        "threadsSeen": 0,
+        "capabilities": {},  # what the profiled interpreter could do is not in the file
+    }
+
+
+def main(argv):
+    try:
+        options = parse_args(argv)
+    except errors.UsageError as exc:
+        errors.report("%s; %s" % (exc, USAGE))
+        return errors.RUNNER_ERROR_EXIT
+    try:
+        stats = load_stats(options.prof)
+    except NotPstats as exc:
+        errors.report("cannot read %s as a pstats profile: %s" % (options.prof, exc))
+        return errors.RUNNER_ERROR_EXIT
+    except OSError as exc:
+        errors.report("cannot read %s: %s" % (options.prof, exc))
+        return errors.RUNNER_ERROR_EXIT
+    functions, total_seconds = cprofile_run.functions_json(stats)
+    result = {
+        "schema": cprofile_run.SCHEMA,
+        "metadata": metadata_block(options.prof),
+        "totalSeconds": total_seconds,
+        "functions": functions,
+    }
+    try:
+        result_file.write_json(options.out, result)
+    except Exception as exc:
+        errors.report("cannot write the result: %s: %s" % (type(exc).__name__, exc))
+        return errors.RUNNER_ERROR_EXIT
+    return 0

@@ -1,0 +1,71 @@
+// A profile file as a user meets it: a .prof in the workspace opens like an image, in Pyrometer's editor (its
+// flame graph under a one-line summary), and the profiled script then shows the file's figures in its CodeLens.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { E2ETest } from './workbench';
+
+const RUNNER = path.resolve(__dirname, '..', '..', '..', 'python', 'pyrometer_runner'); // out/test/e2e -> repo
+
+export const tests: E2ETest[] = [
+  {
+    name: 'a .prof written by the cprofile runner opens in Pyrometer\'s editor with its flame graph and summary',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      const workspace = ctx.env.workspace;
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pyrometer-e2e-prof-'));
+      try {
+        execFileSync('python3', [RUNNER, 'cprofile', '--out', path.join(tmp, 'result.json'), '--prof-out', path.join(workspace, 'calls.prof'),
+          '--', path.join(workspace, 'calls.py')], { cwd: workspace, stdio: 'pipe' });
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+      const wb = await ctx.openWorkbench();
+      await wb.waitForExplorer('calls.prof');
+      // Quick Open, as a user opens any file: *.prof opens in Pyrometer's editor by default.
+      await wb.page.keyboard.press('Control+P');
+      await wb.page.locator('.quick-input-widget input').fill('calls.prof');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'calls.prof' }).first().waitFor({ timeout: 30_000 });
+      await wb.page.keyboard.press('Enter');
+      await wb.page.locator('.tab.active', { hasText: 'calls.prof' }).waitFor({ timeout: 30_000 });
+      const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      const summary = frame.locator('.summary');
+      await summary.filter({ hasText: 'pstats file' }).waitFor({ timeout: 90_000 });
+      const summaryText = await summary.innerText();
+      ctx.log('summary:', summaryText);
+      assert.match(summaryText, /^calls\.prof — pstats file \(cProfile\): [\d,]+ functions, \d+\.\d{3} s of own time in all · read with Python 3\.\d+/);
+      await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
+      await frame.locator('input.search').fill('inc');
+      await frame.locator('.match-count', { hasText: 'matched' }).waitFor({ timeout: 30_000 });
+      await frame.locator('input.search').press('Enter');
+      const status = await frame.locator('.status').innerText();
+      ctx.log('selected:', status);
+      assert.match(status, /^inc — (?:.*\/)?calls\.py:\d+ — /);
+      await wb.screenshot('profile-file-prof-editor');
+
+      // The file's run is the shown run: calls.py's CodeLens carry its figures.
+      await wb.openFile('calls.py');
+      const lens = await wb.waitForCodeLens('3,000,000 calls', 60_000);
+      ctx.log('lens:', lens);
+      assert.match(lens, /^cum \d+\.\d{3}s \| own \d+\.\d{3}s \| 3,000,000 calls/);
+
+      // A file that is not a profile: the editor says so and names what Pyrometer reads; nothing else changes.
+      fs.writeFileSync(path.join(workspace, 'broken.prof'), Buffer.from([0x00, 0x13, 0x37, 0x42, 0x00]));
+      await wb.waitForExplorer('broken.prof');
+      await wb.page.keyboard.press('Control+P');
+      await wb.page.locator('.quick-input-widget input').fill('broken.prof');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken.prof' }).first().waitFor({ timeout: 30_000 });
+      await wb.page.keyboard.press('Enter');
+      await wb.page.locator('.tab.active', { hasText: 'broken.prof' }).waitFor({ timeout: 30_000 });
+      const broken = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      const message = broken.locator('.placeholder', { hasText: 'Pyrometer reads' });
+      await message.waitFor({ timeout: 60_000 });
+      ctx.log('message:', await message.innerText());
+      assert.match(await message.innerText(), /broken\.prof is binary but not a pstats profile/);
+      assert.match(await broken.locator('.summary').innerText(), /^Pyrometer cannot open broken\.prof$/);
+      await wb.screenshot('profile-file-not-a-profile');
+    },
+  },
+];
