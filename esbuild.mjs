@@ -13,4 +13,6 @@ await Promise.all([
     platform: 'browser', format: 'iife', target: 'es2020' }),
   esbuild.build({ ...common, entryPoints: ['src/webview/flameGraph/main.ts'], outfile: 'dist/webview/flameGraph.js',
     platform: 'browser', format: 'iife', target: 'es2020' }),
+  esbuild.build({ ...common, entryPoints: ['src/webview/gcTimeline/main.ts'], outfile: 'dist/webview/gcTimeline.js',
+    platform: 'browser', format: 'iife', target: 'es2020' }),
 ]);

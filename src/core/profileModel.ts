@@ -1,3 +1,6 @@
+import type { EventsResult } from './eventsResult';
+import type { MemoryResult } from './memoryResult';
+
 /**
  * The one profile model every source is turned into. Figures keep the units and the exact values the
  * underlying tool produced (pstats seconds as floats), so what the editor shows equals what the tool printed.
@@ -66,7 +69,7 @@ export interface RunMetadata {
   readonly capabilities: Readonly<Record<string, boolean>>;
 }
 
-export type ProfileSource = 'cProfile' | 'py-spy' | 'line timing';
+export type ProfileSource = 'cProfile' | 'py-spy' | 'line timing' | 'tracemalloc' | 'events';
 
 export interface ThreadInfo {
   /** The OS thread id as the tool reports it (py-spy: hex in collapsed files), or a synthetic index. */
@@ -108,6 +111,10 @@ export interface Profile {
   readonly stacks?: StackSamples;
   /** Deterministic line timing: per-line hits and times of the functions in scope. */
   readonly lineTimings?: LineTimings;
+  /** tracemalloc: allocations by line at the end, growth since the start, tracebacks of the growing lines. */
+  readonly memory?: MemoryResult;
+  /** GC collections and raised exceptions per site. */
+  readonly events?: EventsResult;
   /** pstats' total_tt for cProfile (sum of own times); for sampled sources, samples / rate when the rate is known, else 0. */
   readonly totalSeconds: number;
 }

@@ -10,6 +10,10 @@ export interface PyrometerConfig {
   readonly callSiteMinPercent: number;
   readonly maxOutputMegabytes: number;
   readonly lineTimingEngine: LineTimingEngineChoice;
+  /** tracemalloc traceback depth (1–100). */
+  readonly memoryFrames: number;
+  /** Seconds between extra tracemalloc snapshots; 0: start and end only. */
+  readonly memoryIntervalSeconds: number;
 }
 
 const LINE_TIMING_ENGINES: readonly LineTimingEngineChoice[] = ['auto', 'monitoring', 'settrace', 'line_profiler'];
@@ -22,6 +26,8 @@ export function readConfig(scope?: vscode.Uri): PyrometerConfig {
     maxRunsKept: Math.max(1, c.get<number>('maxRunsKept', 20)),
     callSiteMinPercent: Math.max(0, c.get<number>('callSiteMinPercent', 2)),
     maxOutputMegabytes: Math.max(1, c.get<number>('maxOutputMegabytes', 10)),
+    memoryFrames: Math.min(100, Math.max(1, Math.round(c.get<number>('memory.tracebackFrames', 1)))),
+    memoryIntervalSeconds: Math.max(0, c.get<number>('memory.snapshotIntervalSeconds', 0)),
     lineTimingEngine: LINE_TIMING_ENGINES.find(e => e === c.get<string>('lineTiming.engine')) ?? 'auto',
   };
 }

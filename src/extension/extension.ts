@@ -12,6 +12,9 @@ import { profileWithCProfile } from './profileScriptCommand';
 import { LineTimingCommandArgs, profileLines } from './lineTimingCommand';
 import { BytecodeCommandArgs, showBytecode } from './bytecodeCommand';
 import { BytecodeView } from './bytecodeView';
+import { AllocationsView } from './allocationsView';
+import { GcTimelinePanel } from './gcTimelinePanel';
+import { profileEvents, profileMemory } from './memoryCommands';
 import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
 import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
@@ -45,6 +48,8 @@ export function activate(context: vscode.ExtensionContext) {
   const startupReports = new StartupReports();
   const imports = { runner, output, view: importsView, lenses: importLenses };
   const bytecodeView = new BytecodeView();
+  const allocationsView = new AllocationsView(server);
+  const gcTimeline = new GcTimelinePanel(context.extensionUri, server);
   const bytecode = { runner, view: bytecodeView, output, runnerRoot, storageDir: (context.storageUri ?? context.globalStorageUri).fsPath };
   const flameGraph = createFlameGraphPanel(context.extensionUri,
     async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
@@ -65,7 +70,25 @@ export function activate(context: vscode.ExtensionContext) {
       decorations.refreshAll();
       void table.refresh();
       void flameGraph.refresh();
+      void allocationsView.refresh();
+      void gcTimeline.refresh();
     }),
+    allocationsView, gcTimeline,
+    vscode.window.registerTreeDataProvider(AllocationsView.viewId, allocationsView),
+    vscode.commands.registerCommand('pyrometer.profileMemory', async (uri?: vscode.Uri) => {
+      const result = await profileMemory(uri, runner, runnerRoot);
+      if (result.runId) void vscode.commands.executeCommand(`${AllocationsView.viewId}.focus`);
+      return result;
+    }),
+    vscode.commands.registerCommand('pyrometer.profileEvents', async (uri?: vscode.Uri) => {
+      const result = await profileEvents(uri, runner, runnerRoot);
+      if (result.runId) gcTimeline.show();
+      return result;
+    }),
+    vscode.commands.registerCommand('pyrometer.sortAllocations', () => allocationsView.cycleSort()),
+    vscode.commands.registerCommand('pyrometer.showGcTimeline', () => gcTimeline.show()),
+    // For tests: what the Allocations view lists.
+    vscode.commands.registerCommand('pyrometer.allocationRows', () => allocationsView.rows),
     shownRun.onDidChange(runId => runsView.setActive(runId)),
     onConfigChange(sendSettings),
     vscode.commands.registerCommand('pyrometer.profileCProfile', (uri?: vscode.Uri) => profileWithCProfile(uri, runner, runnerRoot)),

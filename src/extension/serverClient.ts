@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { FlameGraphRequest } from '../core/flameLayout';
 import { LanguageClient, State, TransportKind } from 'vscode-languageclient/node';
+import type { MemorySortKey } from '../core/memoryAnnotations';
 import {
-  FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
+  AllocationsResult, GcTimelineResult, FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
 } from '../protocol/serverRequests';
 
 /**
@@ -55,6 +56,14 @@ export class ServerClient implements vscode.Disposable {
 
   flameGraph(request: FlameGraphRequest): Promise<FlameGraphResult> {
     return this.request(Requests.flameGraph, { request });
+  }
+
+  allocations(sortBy: MemorySortKey): Promise<AllocationsResult> {
+    return this.request(Requests.allocations, { sortBy });
+  }
+
+  gcTimeline(): Promise<GcTimelineResult> {
+    return this.request(Requests.gcTimeline, {});
   }
 
   settings(settings: ServerSettings): Promise<void> {

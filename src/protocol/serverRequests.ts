@@ -3,6 +3,9 @@
  * CodeLens and hover use the standard LSP requests.
  */
 import type { FunctionRow } from '../core/functionTable';
+import type { GcTimelineData } from './gcTimelineMessages';
+import type { MemoryRow, MemorySortKey } from '../core/memoryAnnotations';
+import type { MemoryGrowthSite } from '../core/memoryResult';
 import type { LineAnnotation } from '../core/lineAnnotations';
 import type { FlameGraphData, FlameGraphRequest } from '../core/flameLayout';
 import type { PathMapping } from '../core/pathMappings';
@@ -49,6 +52,8 @@ export type RunSource =
   | { readonly kind: 'cprofile'; readonly resultPath: string }
   | { readonly kind: 'pyspy'; readonly load: PySpyLoadRequest; readonly bytecodePath?: string }
   | { readonly kind: 'lines'; readonly resultPath: string }
+  | { readonly kind: 'memory'; readonly resultPath: string }
+  | { readonly kind: 'events'; readonly resultPath: string }
   /** A profile file opened in the editor, read in its own format (core/profileFileFormat.ts). */
   | { readonly kind: 'file'; readonly path: string; readonly pathMappings: readonly PathMapping[];
       /** For pstats files: the interpreter that reads them, and where its result goes. */
@@ -105,6 +110,20 @@ export type ExportRunResult =
 
 export interface ServerSettings { readonly callSiteMinPercent: number }
 
+export interface AllocationsParams { readonly sortBy: MemorySortKey }
+/** The shown run's allocating lines and the tracebacks of the growing ones; null when it is not a tracemalloc run. */
+export type AllocationsResult = {
+  readonly runId: string;
+  readonly label: string;
+  readonly rows: readonly MemoryRow[];
+  readonly growth: readonly MemoryGrowthSite[];
+  /** peak / end / tracking overhead and what was cut, for the view's message. */
+  readonly summary: string;
+} | null;
+
+/** The shown run's GC collections; null when it is not an events run. */
+export type GcTimelineResult = GcTimelineData | null;
+
 export const Requests = {
   loadRun: 'pyrometer/loadRun',
   setActiveRun: 'pyrometer/setActiveRun',
@@ -113,6 +132,8 @@ export const Requests = {
   functionTable: 'pyrometer/functionTable',
   settings: 'pyrometer/settings',
   flameGraph: 'pyrometer/flameGraph',
+  allocations: 'pyrometer/allocations',
+  gcTimeline: 'pyrometer/gcTimeline',
   exportRun: 'pyrometer/exportRun',
 } as const;
 

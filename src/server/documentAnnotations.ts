@@ -3,6 +3,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { annotateFile, AnnotationOptions, LineAnnotation } from '../core/lineAnnotations';
 import { annotateSampledFile } from '../core/sampleAnnotations';
 import { annotateTimedFile } from '../core/lineTimingAnnotations';
+import { annotateMemoryFile } from '../core/memoryAnnotations';
+import { annotateExceptionsFile } from '../core/eventAnnotations';
 import type { StoredRun } from './profileStore';
 
 /**
@@ -21,6 +23,8 @@ export class DocumentAnnotations {
     const file = filePathOf(doc.uri);
     const annotations = !file ? []
       : run.profile.lineTimings ? annotateTimedFile(run.profile, file, doc.getText())
+      : run.profile.memory ? annotateMemoryFile(run.profile.memory, file, doc.getText())
+      : run.profile.events ? annotateExceptionsFile(run.profile.events, file, doc.getText())
       : run.sampled ? annotateSampledFile(run.profile, run.sampled, file, doc.getText())
         : annotateFile(run.graph, file, doc.getText(), this.options());
     this.cache.set(doc.uri, { key, annotations });

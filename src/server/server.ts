@@ -8,10 +8,14 @@ import { functionRows } from '../core/functionTable';
 import { ProfileFormatError } from '../core/profileErrors';
 import {
   ExportRunParams, ExportRunResult, FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams,
-  LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, ProfileFileSummary, Requests, RunSource, ServerSettings, SetActiveRunParams,
+  AllocationsParams, AllocationsResult, GcTimelineResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, ProfileFileSummary, Requests, RunSource, ServerSettings, SetActiveRunParams,
 } from '../protocol/serverRequests';
 import type { Profile } from '../core/profileModel';
 import { loadLineTimingResult } from '../runners/lineTiming';
+import { loadEventsProfile, loadMemoryProfile } from '../runners/memoryEvents';
+import { memoryHoverMarkdown, memoryRows } from '../core/memoryAnnotations';
+import { memorySummaryText } from '../core/memorySummary';
+import { exceptionHoverMarkdown, gcTimeline } from '../core/eventAnnotations';
 import { promises as fs } from 'fs';
 import { BytecodeListing, parseBytecodeResult } from '../core/bytecodeResult';
 import { specializationHoverMarkdown } from '../core/specializationHover';
@@ -60,6 +64,8 @@ async function loadProfile(source: RunSource): Promise<{ profile: Profile; file?
     case 'cprofile': return { profile: await loadCProfileResult(source.resultPath) };
     case 'pyspy': return { profile: await loadPySpyProfile(source.load) };
     case 'lines': return { profile: await loadLineTimingResult(source.resultPath) };
+    case 'memory': return { profile: await loadMemoryProfile(source.resultPath) };
+    case 'events': return { profile: await loadEventsProfile(source.resultPath) };
     case 'file': {
       const content = await loadProfileFile({ path: source.path, pathMappings: source.pathMappings, pstats: source.pstats });
       if (content.kind === 'imports') {
@@ -149,13 +155,29 @@ connection.onRequest(Requests.functionTable, (params: FunctionTableParams): Func
 
 connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {
   const run = params.runId ? store.get(params.runId) : store.active();
-  return run && !run.profile.lineTimings ? run.flame.data(params.request) : null;
+  return run && !run.profile.lineTimings && !run.profile.memory && !run.profile.events ? run.flame.data(params.request) : null;
 });
 
 connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {
   const run = store.get(params.runId);
   if (!run) return { ok: false, error: 'That run is not loaded.', notLoaded: true };
   return exportRun(run.profile, sources.get(run.runId), params);
+});
+
+connection.onRequest(Requests.allocations, (params: AllocationsParams): AllocationsResult => {
+  const run = store.active();
+  const memory = run?.profile.memory;
+  if (!run || !memory) return null;
+  return { runId: run.runId, label: run.label, rows: memoryRows(memory, params.sortBy), growth: memory.diff.growth, summary: memorySummaryText(memory) };
+});
+
+connection.onRequest(Requests.gcTimeline, (): GcTimelineResult => {
+  const run = store.active();
+  const events = run?.profile.events;
+  return run && events ? {
+    label: run.label, wallNs: Math.round(events.metadata.wallSeconds * 1e9), thresholds: events.gc?.thresholds ?? [],
+    summary: events.gc?.summary ?? null, note: events.gc?.note ?? null, timeline: gcTimeline(events),
+  } : null;
 });
 
 connection.onCodeLens((params): CodeLens[] => {
@@ -181,6 +203,9 @@ connection.onHover((params): Hover | null => {
   if (onLine.length === 0) return null;
   const run = found.run;
   const file = filePathOf(params.textDocument.uri);
+  const lineHover = file && run.profile.memory ? memoryHoverMarkdown(run.profile.memory, file, params.position.line + 1)
+    : file && run.profile.events ? exceptionHoverMarkdown(run.profile.events, file, params.position.line + 1) : undefined;
+  if (run.profile.memory || run.profile.events) return lineHover ? { contents: { kind: MarkupKind.Markdown, value: lineHover } } : null;
   const timings = run.profile.lineTimings;
   if (timings) {
     const doc = documents.get(params.textDocument.uri);

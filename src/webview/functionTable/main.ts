@@ -76,6 +76,10 @@ window.addEventListener('message', (event: MessageEvent<ToFunctionTable>) => {
     caption.textContent = msg.rows.length ? `${msg.label}: ${msg.rows.length} functions`
       : msg.source === 'py-spy'
         ? `${msg.label} was sampled by py-spy: its per-function and per-line samples are on the CodeLens, the line heat and the flame graph (Pyrometer: Show flame graph). This table lists cProfile's per-function figures.`
+        : msg.source === 'tracemalloc'
+        ? `${msg.label} was profiled with tracemalloc: allocations are on the lines themselves and in the Allocations view (Pyrometer activity bar). This table lists cProfile's per-function figures.`
+        : msg.source === 'events'
+        ? `${msg.label} was run with GC and exception recording: raised exceptions are on the raising lines, collections in the GC timeline (Pyrometer: Show GC timeline). This table lists cProfile's per-function figures.`
         : msg.source === 'line timing'
         ? `${msg.label} was line-timed: its figures are on the lines themselves (hits, time, % of the function) and on each timed def's CodeLens. This table lists cProfile's per-function figures.`
         : 'No profile yet: right-click a Python file → Profile this script (cProfile).';
