@@ -78,7 +78,7 @@ export class AllocationsView implements vscode.TreeDataProvider<Node>, vscode.Di
         const r = node.row;
         const item = new vscode.TreeItem(`${path.basename(r.file)}:${r.line}`,
           node.site && node.site.tracebacks.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.description = `${byteSize(r.bytes)} · ${groupThousands(r.blocks)} blocks` +
+        item.description = `${byteSize(r.bytes)} · ${groupThousands(r.blocks)} ${r.blocks === 1 ? 'block' : 'blocks'}` +
           (r.bytesDiff !== null ? ` · ${signedByteSize(r.bytesDiff)} since start` : '');
         item.tooltip = `${r.file}:${r.line} (${r.origin})\n${groupThousands(r.bytes)} bytes in ${groupThousands(r.blocks)} blocks at the end` +
           (r.bytesDiff !== null ? `\n${r.bytesDiff >= 0 ? '+' : ''}${groupThousands(r.bytesDiff)} bytes, ${r.blocksDiff! >= 0 ? '+' : ''}${groupThousands(r.blocksDiff!)} blocks since the start` : '') +

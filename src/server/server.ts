@@ -189,7 +189,8 @@ connection.onCodeLens((params): CodeLens[] => {
     const range = { start: { line: a.line, character: 0 }, end: { line: a.line, character: 0 } };
     lenses.push({ range, command: { title: a.lensText, command: 'pyrometer.revealFunction', arguments: [found.run.runId, a.frameIndex] } });
     // Why a hot function is slow is often in its bytecode: one click from the figures to the specialized listing.
-    if (a.kind === 'def' && found.run.profile.frames[a.frameIndex]?.name !== '<module>') {
+    const frame = found.run.profile.frames[a.frameIndex];
+    if (a.kind === 'def' && frame && frame.name !== '<module>') {
       lenses.push({ range, command: { title: 'bytecode', command: 'pyrometer.showBytecode', arguments: [params.textDocument.uri, a.line + 1] } });
     }
   }
