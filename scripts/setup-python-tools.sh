@@ -2,12 +2,19 @@
 # Installs the Python-side profiling tools the tests (and a developer) use, outside the checkout:
 # a venv at $PYROMETER_TOOLS/venv-tools (default ~/.cache/pyrometer-tools/venv-tools) made with the default
 # python3, holding py-spy pinned to the version docs and parsers were written against (from PyPI).
+# Also one venv per Python family in LPROF_FAMILIES ($PYROMETER_TOOLS/venv-lprof-3.11, venv-lprof-3.12), made from
+# $(pyenv prefix <newest installed 3.X.y>)/bin/python and holding line_profiler pinned (from PyPI): the line-timing
+# tests (PYROMETER_LPROF_PYTHON_3_11 / _3_12 = <venv>/bin/python) and bench/line_overhead.py compare against it.
 # Idempotent: a venv that already has the pinned version is left alone. Prints the py-spy path on stdout
 # (its only stdout line), so callers can do  PYROMETER_PYSPY=$(bash scripts/setup-python-tools.sh).
+# A line_profiler venv that cannot be made (no pyenv, family not installed, pip failed) is reported on stderr and
+# makes the exit status 1, after the py-spy line was printed.
 set -euo pipefail
 TOOLS=${PYROMETER_TOOLS:-$HOME/.cache/pyrometer-tools}
 VENV=$TOOLS/venv-tools
 PYSPY_VERSION=0.4.2
+LPROF_VERSION=5.1.0
+LPROF_FAMILIES=(3.11 3.12)
 log() { echo "[setup-python-tools $(date +%T)] $*" >&2; }
 
 PYSPY=$VENV/bin/py-spy
@@ -32,4 +39,48 @@ if [ "$(installed_version)" != "$PYSPY_VERSION" ]; then
   fi
 fi
 log "ready: py-spy $PYSPY_VERSION"
+
+lprof_version() { # the line_profiler version importable by interpreter $1, empty when missing or broken
+  [ -x "$1" ] && "$1" -c 'import line_profiler; print(line_profiler.__version__)' 2>/dev/null || true
+}
+
+# setup_lprof FAMILY: the venv-lprof-FAMILY venv with line_profiler==$LPROF_VERSION; non-zero on failure.
+# (Run in an `||` list, where `set -e` does not apply: every step checks its own status.)
+setup_lprof() {
+  local family=$1 venv=$TOOLS/venv-lprof-$1 version prefix
+  if [ "$(lprof_version "$venv/bin/python")" = "$LPROF_VERSION" ]; then
+    log "ready: line_profiler $LPROF_VERSION in $venv"
+    return 0
+  fi
+  if ! command -v pyenv >/dev/null 2>&1; then
+    log "pyenv not found on PATH: cannot make $venv"
+    return 1
+  fi
+  version=$(pyenv versions --bare 2>/dev/null | grep -E "^${family//./\\.}\.[0-9]+$" | sort -t. -k3,3n | tail -n 1)
+  if [ -z "$version" ]; then
+    log "no Python $family.x installed in pyenv: cannot make $venv"
+    return 1
+  fi
+  prefix=$(pyenv prefix "$version") || return 1
+  mkdir -p "$TOOLS" || return 1
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    log "venv $venv with $prefix/bin/python"
+    rm -rf "$venv" && "$prefix/bin/python" -m venv "$venv" || return 1
+  fi
+  log "line_profiler==$LPROF_VERSION from PyPI into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+    "line_profiler==$LPROF_VERSION" >&2 || return 1
+  if [ "$(lprof_version "$venv/bin/python")" != "$LPROF_VERSION" ]; then
+    log "line_profiler $LPROF_VERSION did not install into $venv (found: '$(lprof_version "$venv/bin/python")')"
+    return 1
+  fi
+  log "ready: line_profiler $LPROF_VERSION in $venv"
+}
+
+lprof_status=0
+for family in "${LPROF_FAMILIES[@]}"; do
+  setup_lprof "$family" || lprof_status=1
+done
+
 echo "$PYSPY"
+exit "$lprof_status"

@@ -76,6 +76,9 @@ pyro_on_exit finish
 pyro_phase setup-tools 1500 bash scripts/setup-tools.sh || record_failure prep-setup-tools
 pyro_phase setup-python-tools 600 bash scripts/setup-python-tools.sh || record_failure prep-setup-python-tools
 export PYROMETER_PYSPY="$PYROMETER_TOOLS/venv-tools/bin/py-spy"   # for the unit suites that run py-spy
+# line_profiler, for the runner tests that compare the line_profiler engine with line_profiler itself
+export PYROMETER_LPROF_PYTHON_3_11="$PYROMETER_TOOLS/venv-lprof-3.11/bin/python"
+export PYROMETER_LPROF_PYTHON_3_12="$PYROMETER_TOOLS/venv-lprof-3.12/bin/python"
 pyro_phase npm-deps 900 pyro_npm_deps || record_failure prep-npm-deps
 pyro_phase build 300 npm run build || record_failure prep-build
 pyro_phase compile-tests 300 npm run compile-tests || record_failure prep-compile-tests
