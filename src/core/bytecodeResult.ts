@@ -1,6 +1,6 @@
 import { parseRunMetadata } from './cprofileResult';
 import {
-  asArray, asObject, JsonObject, numberField, optionalBoolean, optionalString, stringField, Where,
+  asArray, asObject, JsonObject, numberField, optionalBoolean, optionalString, parseResultRoot, stringField, Where,
 } from './jsonFields';
 import { ProfileFormatError } from './profileErrors';
 import type { RunMetadata } from './profileModel';
@@ -87,17 +87,7 @@ export interface BytecodeListing {
 
 /** Parses the runner's bytecode result (docs/runner-bytecode.md); throws ProfileFormatError on anything unexpected. */
 export function parseBytecodeResult(text: string): BytecodeListing {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ProfileFormatError('The bytecode result is not valid JSON (the run may have been cut short).',
-      (e as Error).message);
-  }
-  const root = asObject(raw, 'result');
-  if (root.schema !== BYTECODE_SCHEMA) {
-    throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${BYTECODE_SCHEMA}.`);
-  }
+  const root = parseResultRoot(text, BYTECODE_SCHEMA, 'bytecode');
   const metadata = parseRunMetadata(asObject(root.metadata, 'metadata'));
   const adaptiveObject = asObject(root.adaptive, 'adaptive');
   const available = optionalBoolean(adaptiveObject, 'available');

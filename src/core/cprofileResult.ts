@@ -1,8 +1,7 @@
 import { frameKindOf, resolveFrameFile } from './frameFiles';
 import {
-  asArray, asObject, JsonObject, numberField, Where, optionalBoolean, optionalNumber, optionalString, stringField,
+  asArray, asObject, JsonObject, numberField, Where, optionalBoolean, optionalNumber, optionalString, parseResultRoot, stringField,
 } from './jsonFields';
-import { ProfileFormatError } from './profileErrors';
 import type {
   CallEdgeStats, Frame, FunctionStats, Profile, PythonBuild, RunMetadata, TargetException,
 } from './profileModel';
@@ -11,17 +10,7 @@ export const CPROFILE_SCHEMA = 'pyrometer.cprofile/1';
 
 /** Parses the runner's cProfile result (docs/runner-protocol.md) into the profile model. */
 export function parseCProfileResult(text: string): Profile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ProfileFormatError('The cProfile result is not valid JSON (the run may have been cut short).',
-      (e as Error).message);
-  }
-  const root = asObject(raw, 'result');
-  if (root.schema !== CPROFILE_SCHEMA) {
-    throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${CPROFILE_SCHEMA}.`);
-  }
+  const root = parseResultRoot(text, CPROFILE_SCHEMA, 'cProfile');
   const metadata = parseRunMetadata(asObject(root.metadata, 'metadata'));
   const frames: Frame[] = [];
   const frameIndexByKey = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { parseRunMetadata } from './cprofileResult';
 import { resolveFrameFile } from './frameFiles';
-import { asArray, asObject, JsonObject, numberField, stringField } from './jsonFields';
-import { FileOrigin, nullableNumber, nullableString, originField, parseResultRoot } from './memoryResult';
+import { asArray, asObject, JsonObject, numberField, parseResultRoot, stringField } from './jsonFields';
+import { FileOrigin, nullableNumber, nullableString, originField } from './memoryResult';
 import { ProfileFormatError } from './profileErrors';
 import type { RunMetadata } from './profileModel';
 

@@ -46,3 +46,19 @@ export function optionalBoolean(o: JsonObject, key: string): boolean | undefined
   const v = o[key];
   return typeof v === 'boolean' ? v : undefined;
 }
+
+/** The parsed top-level object of a runner result, after checking it is JSON with the expected schema. */
+export function parseResultRoot(text: string, schema: string, what: string): JsonObject {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileFormatError(`The ${what} result is not valid JSON (the run may have been cut short).`,
+      (e as Error).message);
+  }
+  const root = asObject(raw, 'result');
+  if (root.schema !== schema) {
+    throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${schema}.`);
+  }
+  return root;
+}

@@ -1,6 +1,5 @@
 import { parseRunMetadata } from './cprofileResult';
-import { asArray, asObject, numberField, optionalString, stringField } from './jsonFields';
-import { ProfileFormatError } from './profileErrors';
+import { asArray, asObject, numberField, optionalString, parseResultRoot, stringField } from './jsonFields';
 import type { Frame, LineCost, LineTimings, Profile, TimedFunction } from './profileModel';
 
 export const LINES_SCHEMA = 'pyrometer.lines/1';
@@ -11,17 +10,7 @@ export const LINES_SCHEMA = 'pyrometer.lines/1';
  * target's wall time (line timing has no single "total" of its own: timed functions nest).
  */
 export function parseLineTimingResult(text: string): Profile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ProfileFormatError('The line-timing result is not valid JSON (the run may have been cut short).',
-      (e as Error).message);
-  }
-  const root = asObject(raw, 'result');
-  if (root.schema !== LINES_SCHEMA) {
-    throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${LINES_SCHEMA}.`);
-  }
+  const root = parseResultRoot(text, LINES_SCHEMA, 'line-timing');
   const metadata = parseRunMetadata(asObject(root.metadata, 'metadata'));
   const engineObject = asObject(root.engine, 'engine');
   const frames: Frame[] = [];

@@ -1,6 +1,6 @@
 import { parseRunMetadata } from './cprofileResult';
 import { resolveFrameFile } from './frameFiles';
-import { asArray, asObject, JsonObject, numberField, stringField, Where } from './jsonFields';
+import { asArray, asObject, JsonObject, numberField, parseResultRoot, stringField, Where } from './jsonFields';
 import { ProfileFormatError } from './profileErrors';
 import type { RunMetadata } from './profileModel';
 
@@ -231,22 +231,6 @@ export function parseMemoryResult(text: string): MemoryResult {
     },
     truncated: booleanField(root, 'truncated', 'result'),
   };
-}
-
-/** The parsed top-level object of a runner result, after checking it is JSON with the expected schema. */
-export function parseResultRoot(text: string, schema: string, what: string): JsonObject {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ProfileFormatError(`The ${what} result is not valid JSON (the run may have been cut short).`,
-      (e as Error).message);
-  }
-  const root = asObject(raw, 'result');
-  if (root.schema !== schema) {
-    throw new ProfileFormatError(`Unknown result schema ${JSON.stringify(root.schema)}; expected ${schema}.`);
-  }
-  return root;
 }
 
 export function originField(o: JsonObject, where: Where): FileOrigin {
