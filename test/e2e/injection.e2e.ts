@@ -24,10 +24,7 @@ export const tests: E2ETest[] = [
       fs.writeFileSync(file, stacks.join('\n') + '\n');
       const wb = await ctx.openWorkbench();
       await wb.waitForExplorer('hostile.collapsed');
-      await wb.page.keyboard.press('Control+P');
-      await wb.page.locator('.quick-input-widget input').fill('hostile.collapsed');
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'hostile.collapsed' }).first().waitFor({ timeout: 30_000 });
-      await wb.page.keyboard.press('Enter');
+      await wb.quickOpen('hostile.collapsed');
       const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
       await frame.locator('canvas').first().waitFor({ timeout: 90_000 });
       await frame.locator('input.search').fill('<script>');

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { E2ETest } from './workbench';
 
+
 const RUNNER = path.resolve(__dirname, '..', '..', '..', 'python', 'pyrometer_runner'); // out/test/e2e -> repo
 
 export const tests: E2ETest[] = [
@@ -25,11 +26,7 @@ export const tests: E2ETest[] = [
       const wb = await ctx.openWorkbench();
       await wb.waitForExplorer('calls.prof');
       // Quick Open, as a user opens any file: *.prof opens in Pyrometer's editor by default.
-      await wb.page.keyboard.press('Control+P');
-      await wb.page.locator('.quick-input-widget input').fill('calls.prof');
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'calls.prof' }).first().waitFor({ timeout: 30_000 });
-      await wb.page.keyboard.press('Enter');
-      await wb.page.locator('.tab.active', { hasText: 'calls.prof' }).waitFor({ timeout: 30_000 });
+      await wb.quickOpen('calls.prof');
       const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
       const summary = frame.locator('.summary');
       await summary.filter({ hasText: 'pstats file' }).waitFor({ timeout: 90_000 });
@@ -54,11 +51,7 @@ export const tests: E2ETest[] = [
       // A file that is not a profile: the editor says so and names what Pyrometer reads; nothing else changes.
       fs.writeFileSync(path.join(workspace, 'broken.prof'), Buffer.from([0x00, 0x13, 0x37, 0x42, 0x00]));
       await wb.waitForExplorer('broken.prof');
-      await wb.page.keyboard.press('Control+P');
-      await wb.page.locator('.quick-input-widget input').fill('broken.prof');
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken.prof' }).first().waitFor({ timeout: 30_000 });
-      await wb.page.keyboard.press('Enter');
-      await wb.page.locator('.tab.active', { hasText: 'broken.prof' }).waitFor({ timeout: 30_000 });
+      await wb.quickOpen('broken.prof');
       const broken = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
       const message = broken.locator('.placeholder', { hasText: 'Pyrometer reads' });
       await message.waitFor({ timeout: 60_000 });

@@ -91,6 +91,28 @@ export class Workbench {
     });
   }
 
+  /**
+   * Opens a file through Quick Open (Ctrl+P) in whatever editor it opens with (text or custom), without waiting for
+   * a text editor. A file written moments ago may not be in the search index yet, so the query is typed again
+   * until the file is listed.
+   */
+  async quickOpen(fileName: string, attempts = 8): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      await this.page.locator('.quick-input-widget input').fill(fileName);
+      try {
+        await row.waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        await this.page.keyboard.press('Escape');
+        if (attempt >= attempts) throw e;
+      }
+    }
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: fileName }).waitFor({ timeout: 30_000 });
+  }
+
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
   async openFile(fileName: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
