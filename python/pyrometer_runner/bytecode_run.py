@@ -13,27 +13,12 @@ script directory cannot shadow them; the target's own ``import dis`` then costs 
 here: nothing is timed.
 """
 import ast
-import os
-import time
 
-from pyrometer_runner import bytecode_listing, call_warmup, errors, metadata, result_file, target, threads
+from pyrometer_runner import bytecode_listing, call_warmup, cli_options, errors, subcommand
 
 SCHEMA = "pyrometer.bytecode/1"
 USAGE = ("usage: pyrometer_runner bytecode --out RESULT.json [--call QUALNAME [--call-args PYTHON_LITERAL]"
          " [--repeat N]] -- SCRIPT [ARGS...]")
-
-_VALUE_OPTIONS = ("--out", "--call", "--call-args", "--repeat")
-
-
-class Options(object):
-    def __init__(self):
-        self.out = None
-        self.call = None
-        self.call_args = ()
-        self.call_args_text = None
-        self.repeat = None
-        self.script = None
-        self.args = []
 
 
 def _call_args(text):
@@ -45,7 +30,11 @@ def _call_args(text):
     return value if isinstance(value, tuple) else (value,)
 
 
-def _repeat(text):
+def _call_args_option(name, text):
+    return _call_args(text)
+
+
+def _repeat(name, text):
     try:
         value = int(text)
     except ValueError:
@@ -55,7 +44,7 @@ def _repeat(text):
     return value
 
 
-def _qualname(text):
+def _qualname(name, text):
     parts = text.split(".")
     if not all(part.isidentifier() for part in parts):
         raise errors.UsageError("--call takes a dotted name of a module-level function or a method, "
@@ -63,59 +52,27 @@ def _qualname(text):
     return text
 
 
-def parse_args(argv):
-    """Options from the subcommand's arguments (``--opt value`` or ``--opt=value``; ``--`` before the script)."""
-    options = Options()
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        if arg == "--":
-            index += 1
-            break
-        name, has_value, value = arg.partition("=")
-        if name in _VALUE_OPTIONS:
-            if not has_value:
-                index += 1
-                if index >= len(argv):
-                    raise errors.UsageError("%s needs a value" % name)
-                value = argv[index]
-            if not value and name != "--call-args":
-                raise errors.UsageError("%s needs a value" % name)
-            if name == "--out":
-                options.out = os.path.abspath(value)  # absolute: the target may chdir
-            elif name == "--call":
-                options.call = _qualname(value)
-            elif name == "--call-args":
-                options.call_args_text = value
-                options.call_args = _call_args(value)
-            else:
-                options.repeat = _repeat(value)
-            index += 1
-        elif arg.startswith("-"):
-            raise errors.UsageError("unknown option %r" % arg)
-        else:
-            break  # the script (the `--` is recommended, not required)
-    if options.out is None:
-        raise errors.UsageError("--out is required")
-    if options.call is None and (options.call_args_text is not None or options.repeat is not None):
+def _call_mode(options):
+    if options.call is None and (options.call_args is not None or options.repeat is not None):
         raise errors.UsageError("--call-args and --repeat need --call")
+    if options.call_args is None:
+        options.call_args = ()
     if options.call is not None and options.repeat is None:
         options.repeat = call_warmup.DEFAULT_REPEAT
-    if index >= len(argv):
-        raise errors.UsageError("no script given")
-    options.script = argv[index]
-    options.args = argv[index + 1:]
-    return options
 
 
-def _nothing():
-    """Start/stop for Target.run: nothing to switch on or off around a plain run."""
+def parse_args(argv):
+    """Options from the subcommand's arguments (``--opt value`` or ``--opt=value``; ``--`` before the script)."""
+    return cli_options.parse(argv, {"--out": cli_options.absolute_path, "--call": _qualname,
+                                    "--call-args": _call_args_option, "--repeat": _repeat},
+                             empty_ok=("--call-args",), validate=_call_mode)
 
 
 def warm_up(job, options):
     """Run the script (and, with --call, the calls): the Outcome of the whole warm-up."""
     if options.call is None:
-        return job.run(_nothing, _nothing)
+        return job.run(subcommand.nothing, subcommand.nothing)
+    call_warmup.install_as_import(job)
     module_run = call_warmup.ModuleRun()
     outcome = job.run(module_run.start, module_run.stop)
     if module_run.raised:
@@ -144,37 +101,24 @@ def bytecode_result(metadata_block, listing, warmup):
     }
 
 
+class Warmup(subcommand.Instrument):
+    """Nothing switched on: the script (or the calls) run, then the bytecode is read."""
+
+    def __init__(self, job, options):
+        self.options = options
+        self.listing = None
+
+    def run(self, job):
+        return warm_up(job, self.options)
+
+    def read(self, run):
+        # Read the bytecode before anything else can run the target's code (its sys.excepthook, for one).
+        self.listing = bytecode_listing.listing(run.job.code, run.job.path)
+
+    def result(self, run):
+        return bytecode_result(run.metadata("dis"), self.listing, warmup_block(self.options))
+
+
 def main(argv):
-    try:
-        options = parse_args(argv)
-    except errors.UsageError as exc:
-        errors.report("%s; %s" % (exc, USAGE))
-        return errors.RUNNER_ERROR_EXIT
-
-    started_at = time.time()
-    cwd = os.getcwd()
-    job = target.Target(options.script, options.args)
-    counter = threads.ThreadCounter()
-
-    outcome = job.load()
-    if outcome is None:
-        job.install()
-        if options.call is not None:
-            call_warmup.install_as_import(job)
-        counter.install()
-        try:
-            outcome = warm_up(job, options)
-        finally:
-            counter.uninstall()
-    # Read the bytecode before anything else can run the target's code (its sys.excepthook, for one).
-    listing = bytecode_listing.listing(job.code, job.path)
-    outcome.report()  # the traceback / runner error on stderr, as Python would print it
-
-    result = bytecode_result(metadata.run_block("dis", options, cwd, job, started_at, outcome, counter.count),
-                             listing, warmup_block(options))
-    try:
-        result_file.write_json(options.out, result)
-    except Exception as exc:
-        errors.report("cannot write the result: %s: %s" % (type(exc).__name__, exc))
-        return errors.RUNNER_ERROR_EXIT
-    return outcome.exit_value
+    return subcommand.main(argv, parse_args, USAGE,
+                           lambda options: subcommand.run_script(options, lambda job: Warmup(job, options)))

@@ -1,6 +1,6 @@
-"""Command-line parsing for the ``memory`` and ``events`` subcommands, with the cprofile subcommand's conventions:
-options before the script, ``--name VALUE`` or ``--name=VALUE``, ``--`` recommended before SCRIPT but not
-required, ``--out`` required, result paths made absolute (the target may chdir)."""
+"""Command-line parsing for every subcommand, with the same conventions: options before the script,
+``--name VALUE`` or ``--name=VALUE``, ``--`` recommended before SCRIPT but not required, ``--out`` required,
+result paths made absolute (the target may chdir). ``pstats`` takes a file instead of a script (``script=False``)."""
 import os
 
 from pyrometer_runner import errors
@@ -48,13 +48,27 @@ def seconds_at_least(low):
     return convert
 
 
-def parse(argv, valued, flags=(), defaults=None):
-    """Options from argv. ``valued`` maps ``--name`` to a converter ``(name, text) -> value``; ``flags`` are
-    options without a value (set to True). Raises errors.UsageError."""
+def parse(argv, valued, flags=(), defaults=None, lists=None, empty_ok=(), not_dash_dash=(), validate=None,
+          script=True):
+    """Options from argv. Raises errors.UsageError.
+
+    - ``valued`` maps ``--name`` to a converter ``(name, text) -> value`` (attribute ``name``, None unless in
+      ``defaults``); ``lists`` maps a repeatable ``--name`` to ``(list attribute, converter)``;
+      ``flags`` are options without a value (set to True).
+    - A value is the rest of ``--name=VALUE`` or the next argument, whatever it looks like, except ``--`` for the
+      options in ``not_dash_dash``; it may be empty only for the options in ``empty_ok``.
+    - ``validate(options)`` runs after the ``--out`` check, before the script check.
+    - ``script``: the first argument that is not an option (or the one after ``--``) is SCRIPT, the rest its
+      arguments. Without: options and other arguments may mix, ``-`` is an argument, everything after ``--`` is
+      one; the arguments are ``options.args``.
+    """
+    lists = lists or {}
     options = Options(defaults or {})
     for name in valued:
         if not hasattr(options, _attribute(name)):
             setattr(options, _attribute(name), None)
+    for attribute, _convert in lists.values():
+        setattr(options, attribute, [])
     for name in flags:
         setattr(options, _attribute(name), False)
     index = 0
@@ -62,27 +76,38 @@ def parse(argv, valued, flags=(), defaults=None):
         arg = argv[index]
         if arg == "--":
             index += 1
+            if not script:
+                options.args.extend(argv[index:])
             break
         name, has_value, value = arg.partition("=")
-        if name in valued:
+        if name in valued or name in lists:
             if not has_value:
                 index += 1
-                if index >= len(argv):
+                if index >= len(argv) or (name in not_dash_dash and argv[index] == "--"):
                     raise errors.UsageError("%s needs a value" % name)
                 value = argv[index]
-            if not value:
+            if not value and name not in empty_ok:
                 raise errors.UsageError("%s needs a value" % name)
-            setattr(options, _attribute(name), valued[name](name, value))
-            index += 1
+            if name in lists:
+                attribute, convert = lists[name]
+                getattr(options, attribute).append(convert(name, value))
+            else:
+                setattr(options, _attribute(name), valued[name](name, value))
         elif arg in flags:
             setattr(options, _attribute(arg), True)
-            index += 1
-        elif arg.startswith("-"):
+        elif arg.startswith("-") and (script or arg != "-"):
             raise errors.UsageError("unknown option %r" % arg)
+        elif script:
+            break  # the script (the `--` is recommended, not required)
         else:
-            break  # the script
+            options.args.append(arg)
+        index += 1
     if getattr(options, "out", None) is None:
         raise errors.UsageError("--out is required")
+    if validate is not None:
+        validate(options)
+    if not script:
+        return options
     if index >= len(argv):
         raise errors.UsageError("no script given")
     options.script = argv[index]

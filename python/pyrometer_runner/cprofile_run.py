@@ -11,56 +11,16 @@ The ``.prof`` is written only when the target ran (pstats refuses an empty profi
 import cProfile
 import marshal
 import os
-import time
 
-from pyrometer_runner import errors, metadata, result_file, target, threads
+from pyrometer_runner import cli_options, result_file, subcommand
 
 SCHEMA = "pyrometer.cprofile/1"
 USAGE = "usage: pyrometer_runner cprofile --out RESULT.json [--prof-out RUN.prof] -- SCRIPT [ARGS...]"
 
 
-class Options(object):
-    def __init__(self):
-        self.out = None
-        self.prof_out = None
-        self.script = None
-        self.args = []
-
-
 def parse_args(argv):
     """Options from the subcommand's arguments; result paths made absolute (the target may chdir)."""
-    options = Options()
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        if arg == "--":
-            index += 1
-            break
-        name, has_value, value = arg.partition("=")
-        if name in ("--out", "--prof-out"):
-            if not has_value:
-                index += 1
-                if index >= len(argv):
-                    raise errors.UsageError("%s needs a value" % name)
-                value = argv[index]
-            if not value:
-                raise errors.UsageError("%s needs a value" % name)
-            if name == "--out":
-                options.out = os.path.abspath(value)
-            else:
-                options.prof_out = os.path.abspath(value)
-            index += 1
-        elif arg.startswith("-"):
-            raise errors.UsageError("unknown option %r" % arg)
-        else:
-            break  # the script (the `--` is recommended, not required)
-    if options.out is None:
-        raise errors.UsageError("--out is required")
-    if index >= len(argv):
-        raise errors.UsageError("no script given")
-    options.script = argv[index]
-    options.args = argv[index + 1:]
-    return options
+    return cli_options.parse(argv, {"--out": cli_options.absolute_path, "--prof-out": cli_options.absolute_path})
 
 
 def pstats_dict(profiler):
@@ -91,50 +51,38 @@ def functions_json(stats):
     return functions, total_tt
 
 
+class CProfile(subcommand.Instrument):
+    """cProfile enabled right before the script's code and disabled right after it."""
+    start_failure = "cannot start cProfile"  # enable() refused, e.g. 3.12+: "Another profiling tool is already active"
+
+    def __init__(self, job):
+        self.profiler = cProfile.Profile()
+        self.start = self.profiler.enable
+        self.stop = self.profiler.disable
+        self.stats = {}
+
+    def read(self, run):
+        if run.ran:
+            self.stats = pstats_dict(self.profiler)
+
+    def result(self, run):
+        functions, total_seconds = functions_json(self.stats)
+        return {
+            "schema": SCHEMA,
+            "metadata": run.metadata("cProfile"),
+            "totalSeconds": total_seconds,
+            "functions": functions,
+        }
+
+    def write(self, run, result):
+        prof_out = run.options.prof_out
+        if prof_out is not None:
+            if run.ran:
+                result_file.write_bytes(prof_out, marshal.dumps(self.stats))
+            elif os.path.lexists(prof_out):
+                os.unlink(prof_out)  # nothing was profiled; pstats cannot load an empty profile
+        result_file.write_json(run.options.out, result)
+
+
 def main(argv):
-    try:
-        options = parse_args(argv)
-    except errors.UsageError as exc:
-        errors.report("%s; %s" % (exc, USAGE))
-        return errors.RUNNER_ERROR_EXIT
-
-    started_at = time.time()
-    cwd = os.getcwd()
-    job = target.Target(options.script, options.args)
-    profiler = cProfile.Profile()
-    counter = threads.ThreadCounter()
-    profiled = False
-
-    outcome = job.load()
-    if outcome is None:
-        job.install()
-        counter.install()
-        try:
-            outcome = job.run(profiler.enable, profiler.disable)
-            profiled = True
-        except Exception as exc:  # enable() refused, e.g. 3.12+: "Another profiling tool is already active"
-            outcome = target.Outcome.runner_failure(exc, "cannot start cProfile: %s" % (exc,))
-        finally:
-            counter.uninstall()
-
-    stats = pstats_dict(profiler) if profiled else {}
-    outcome.report()  # the traceback / runner error on stderr, as Python would print it
-
-    functions, total_seconds = functions_json(stats)
-    result = {
-        "schema": SCHEMA,
-        "metadata": metadata.run_block("cProfile", options, cwd, job, started_at, outcome, counter.count),
-        "totalSeconds": total_seconds,
-        "functions": functions,
-    }
-    try:
-        if options.prof_out is not None:
-            if profiled:
-                result_file.write_bytes(options.prof_out, marshal.dumps(stats))
-            elif os.path.lexists(options.prof_out):
-                os.unlink(options.prof_out)  # nothing was profiled; pstats cannot load an empty profile
-        result_file.write_json(options.out, result)
-    except Exception as exc:
-        errors.report("cannot write the result: %s: %s" % (type(exc).__name__, exc))
-        return errors.RUNNER_ERROR_EXIT
-    return outcome.exit_value
+    return subcommand.main(argv, parse_args, USAGE, lambda options: subcommand.run_script(options, CProfile))

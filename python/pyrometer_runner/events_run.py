@@ -13,12 +13,10 @@ the pauses being measured.
 
 Everything the recorders need (``threading`` for settrace) is imported before the script runs; nothing after.
 """
-import os
 import sys
-import time
 from time import perf_counter_ns
 
-from pyrometer_runner import cli_options, errors, file_origin, metadata, result_file, target, threads
+from pyrometer_runner import cli_options, file_origin, subcommand
 
 SCHEMA = "pyrometer.events/1"
 USAGE = "usage: pyrometer_runner events --out RESULT.json [--no-gc] [--no-exceptions] -- SCRIPT [ARGS...]"
@@ -89,55 +87,42 @@ def exceptions_json(recorder, fallback, origin_of, threads_started):
     }
 
 
-def main(argv):
-    try:
-        options = parse_args(argv)
-    except errors.UsageError as exc:
-        errors.report("%s; %s" % (exc, USAGE))
-        return errors.RUNNER_ERROR_EXIT
+class Events(subcommand.Instrument):
+    """The GC and exception recorders (each unless turned off), started and stopped together around the script."""
+    start_failure = "cannot start recording events"
 
-    started_at = time.time()
-    cwd = os.getcwd()
-    job = target.Target(options.script, options.args)
-    counter = threads.ThreadCounter()
-    gc_recorder = None
-    if not options.no_gc:
-        from pyrometer_runner import gc_events
-        gc_recorder = gc_events.GcRecorder()
-    exceptions, fallback = (None, None) if options.no_exceptions else exception_recorder()
-    recorders = Recorders(gc_recorder, exceptions)
+    def __init__(self, job, options):
+        self.gc_recorder = None
+        if not options.no_gc:
+            from pyrometer_runner import gc_events
+            self.gc_recorder = gc_events.GcRecorder()
+        self.exceptions, self.fallback = (None, None) if options.no_exceptions else exception_recorder()
+        self.recorders = Recorders(self.gc_recorder, self.exceptions)
+        self.start = self.recorders.start
+        self.stop = self.recorders.stop
 
-    outcome = job.load()
-    if outcome is None:
-        job.install()
-        counter.install()
+    def undo_start(self):  # a recorder refused to start: undo what did start
         try:
-            outcome = job.run(recorders.start, recorders.stop)
-        except Exception as exc:  # a recorder refused to start: undo what did start
-            try:
-                recorders.stop()
-            except Exception:
-                pass
-            outcome = target.Outcome.runner_failure(exc, "cannot start recording events: %s" % (exc,))
-        finally:
-            counter.uninstall()
-    else:
-        recorders.release()
-    outcome.report()  # the traceback / runner error on stderr, as Python would print it
+            self.recorders.stop()
+        except Exception:
+            pass
 
-    origin_of = file_origin.OriginOf(job.filename, cwd)
-    tools = ([] if gc_recorder is None else ["gc.callbacks"]) + ([] if exceptions is None else [exceptions.name])
-    result = {
-        "schema": SCHEMA,
-        "metadata": metadata.run_block(" + ".join(tools) or "none", options, cwd, job, started_at, outcome,
-                                       counter.count),
-        "gc": None if gc_recorder is None else gc_recorder.result_json(origin_of),
-        "exceptions": None if exceptions is None else exceptions_json(exceptions, fallback, origin_of,
-                                                                      counter.count),
-    }
-    try:
-        result_file.write_json(options.out, result)
-    except Exception as exc:
-        errors.report("cannot write the result: %s: %s" % (type(exc).__name__, exc))
-        return errors.RUNNER_ERROR_EXIT
-    return outcome.exit_value
+    def not_loaded(self):
+        self.recorders.release()
+
+    def result(self, run):
+        gc_recorder, exceptions = self.gc_recorder, self.exceptions
+        origin_of = file_origin.OriginOf(run.job.filename, run.cwd)
+        tools = ([] if gc_recorder is None else ["gc.callbacks"]) + ([] if exceptions is None else [exceptions.name])
+        return {
+            "schema": SCHEMA,
+            "metadata": run.metadata(" + ".join(tools) or "none"),
+            "gc": None if gc_recorder is None else gc_recorder.result_json(origin_of),
+            "exceptions": None if exceptions is None else exceptions_json(exceptions, self.fallback, origin_of,
+                                                                          run.counter.count),
+        }
+
+
+def main(argv):
+    return subcommand.main(argv, parse_args, USAGE,
+                           lambda options: subcommand.run_script(options, lambda job: Events(job, options)))

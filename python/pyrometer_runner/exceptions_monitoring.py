@@ -23,7 +23,7 @@ the event is about; checked on 3.12 and 3.13).
 import sys
 from _thread import get_ident
 
-from pyrometer_runner import exception_sites
+from pyrometer_runner import exception_sites, monitoring_tools
 from pyrometer_runner.exception_sites import (
     R_CAUGHT, T_LAST_EXC, T_LAST_FRAME, T_PENDING_EXC, T_PENDING_HANDLED, T_PENDING_ROW, is_propagation,
     new_thread_state)
@@ -61,16 +61,11 @@ class MonitoringExceptions(object):
 
     def claim(self):
         """Take a free tool id before the script runs; returns None, or why none could be taken."""
-        mon = sys.monitoring
-        for candidate in TOOL_ID_CHOICES:
-            if mon.get_tool(candidate) is None:
-                try:
-                    mon.use_tool_id(candidate, TOOL_NAME)
-                except ValueError:
-                    continue
-                self.tool_id = self.claimed_tool_id = candidate
-                return None
-        return "no free sys.monitoring tool id (tried %s)" % ", ".join(map(str, TOOL_ID_CHOICES))
+        tool_id = monitoring_tools.claim(TOOL_ID_CHOICES, TOOL_NAME)
+        if tool_id is None:
+            return monitoring_tools.none_free(TOOL_ID_CHOICES)
+        self.tool_id = self.claimed_tool_id = tool_id
+        return None
 
     def start(self):
         mon = sys.monitoring

@@ -17,52 +17,30 @@ state; threads started with ``_thread.start_new_thread`` are not traced. A trace
 itself (a debugger, coverage) replaces this one for its thread.
 """
 import sys
-import threading
 
-from pyrometer_runner import exception_sites
+from pyrometer_runner import exception_sites, settrace_threads
 from pyrometer_runner.exception_sites import T_LAST_EXC, T_LAST_FRAME, is_propagation, new_thread_state
 
 NAME = "settrace"
 
 
-class SettraceExceptions(object):
+class SettraceExceptions(settrace_threads.AllThreads):
     name = NAME
     counts_caught = False
     tool_id = None
     claimed_tool_id = None
 
     def __init__(self):
+        settrace_threads.AllThreads.__init__(self)
         self.table = exception_sites.SiteTable()
-        self.threads_traced = 0
-        self._active = [False]
 
     def claim(self):
         return None
-
-    def start(self):
-        self._active[0] = True
-        threading.settrace(self._thread_started)
-        sys.settrace(self._tracer())
-
-    def stop(self):
-        sys.settrace(None)
-        threading.settrace(None)
-        self._active[0] = False
 
     def note(self):
         return ("sys.settrace with line events off: every Python call and return goes through a trace function "
                 "(expect call-heavy code to run several times slower); threads started with _thread directly are "
                 "not traced")
-
-    def _thread_started(self, frame, event, arg):
-        """threading.settrace hook: runs once in each new thread, gives it its own tracer, then traces the call."""
-        if not self._active[0]:
-            sys.settrace(None)
-            return None
-        self.threads_traced += 1
-        tracer = self._tracer()
-        sys.settrace(tracer)
-        return tracer(frame, event, arg)
 
     def _tracer(self):
         """A new global trace function for one thread, with its local trace function and its own state."""
@@ -70,7 +48,7 @@ class SettraceExceptions(object):
         active = self._active
         state = new_thread_state()
 
-        def trace_local(frame, event, arg):
+        def trace_local(frame, event, arg, is_runner=table.is_runner):
             if not active[0]:  # recording stopped while this thread ran on: stop tracing this frame
                 return None
             if event == "exception":
@@ -83,7 +61,10 @@ class SettraceExceptions(object):
                 row = table.row(frame.f_code, frame.f_lineno, arg[0])
                 if row is not None:
                     row[0] += 1
-            elif event == "return" and arg is not None:
+            elif (event == "return" and arg is not None and state[T_LAST_EXC] is not None
+                  and not is_runner(frame.f_code)):
+                # The exception stopped travelling. Not when the runner's own code returns: a gc.callbacks
+                # callback (gc_events) runs whenever a collection happens, also while an exception propagates.
                 state[T_LAST_EXC] = state[T_LAST_FRAME] = None
             return trace_local
 

@@ -30,7 +30,7 @@ import sys
 from _thread import get_ident
 from time import perf_counter_ns
 
-from pyrometer_runner import line_code, line_scope
+from pyrometer_runner import line_code, line_scope, monitoring_tools
 
 NAME = "sys.monitoring"
 #: Tool ids tried in order: the two ids CPython leaves unassigned first, so that a script may still use cProfile
@@ -97,17 +97,9 @@ class MonitoringTimer(object):
     def start(self):
         mon = sys.monitoring
         events = mon.events
-        tool_id = None
-        for candidate in TOOL_ID_CHOICES:
-            if mon.get_tool(candidate) is None:
-                try:
-                    mon.use_tool_id(candidate, TOOL_NAME)
-                except ValueError:
-                    continue
-                tool_id = candidate
-                break
+        tool_id = monitoring_tools.claim(TOOL_ID_CHOICES, TOOL_NAME)
         if tool_id is None:
-            raise RuntimeError("no free sys.monitoring tool id (tried %s)" % ", ".join(map(str, TOOL_ID_CHOICES)))
+            raise RuntimeError(monitoring_tools.none_free(TOOL_ID_CHOICES))
         self.tool_id = tool_id
         self.owner = get_ident()
         try:

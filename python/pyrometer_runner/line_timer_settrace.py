@@ -18,10 +18,9 @@ every function called before any state changes. When timing stops, each traced t
 its stack emptied; a thread still running then stops tracing at its next event.
 """
 import sys
-import threading
 from time import perf_counter_ns
 
-from pyrometer_runner import line_scope
+from pyrometer_runner import line_scope, settrace_threads
 
 NAME = "settrace"
 HIT = line_scope.HIT
@@ -49,30 +48,22 @@ def _resume_index(site, frame):
     return index
 
 
-class SettraceTimer(object):
+class SettraceTimer(settrace_threads.AllThreads):
     name = NAME
     version = None
     timer = "perf_counter_ns"
 
     def __init__(self, scope):
+        settrace_threads.AllThreads.__init__(self)
         self.scope = scope
         self.sites = line_scope.Sites(scope)
-        self.threads_traced = 0
-        self._active = [False]
         self._closers = []  # one per traced thread: close(now) closes and empties that thread's stack
 
     def prepare(self, job):
         """Nothing to do before the target is installed."""
 
-    def start(self):
-        self._active[0] = True
-        threading.settrace(self._thread_started)
-        sys.settrace(self._tracer())
-
     def stop(self):
-        sys.settrace(None)
-        threading.settrace(None)
-        self._active[0] = False
+        settrace_threads.AllThreads.stop(self)
         now = perf_counter_ns()
         for close in self._closers:
             close(now)
@@ -91,16 +82,6 @@ class SettraceTimer(object):
             from pyrometer_runner import line_timer_monitoring
             notes.append(line_timer_monitoring.mismatch_note(self.sites.mismatched))
         return "; ".join(notes) if notes else None
-
-    def _thread_started(self, frame, event, arg):
-        """threading.settrace hook: runs once in each new thread, gives it its own tracer, then traces the call."""
-        if not self._active[0]:
-            sys.settrace(None)
-            return None
-        self.threads_traced += 1
-        tracer = self._tracer()
-        sys.settrace(tracer)
-        return tracer(frame, event, arg)
 
     def _tracer(self):
         """A new global trace function for one thread (with its local tracer and its own stack)."""

@@ -19,15 +19,19 @@ memory_filter says which sites are left out.
 runs, unlike with the other subcommands: the script's own imports of those modules then look free.
 """
 import os
-import time
 
-from pyrometer_runner import cli_options, errors, file_origin, metadata, result_file, target, threads
+from pyrometer_runner import cli_options, errors, file_origin, result_file, subcommand
 
 SCHEMA = "pyrometer.memory/1"
 USAGE = ("usage: pyrometer_runner memory --out RESULT.json [--frames N] [--interval SECONDS] [--top N]"
          " -- SCRIPT [ARGS...]")
 MAX_FRAMES = 100
 MAX_TOP = 100
+
+
+def _snapshots_dir(options):
+    if options.snapshots_out is not None and not os.path.isdir(options.snapshots_out):
+        raise errors.UsageError("--snapshots-out %s is not a directory" % options.snapshots_out)
 
 
 def parse_args(argv):
@@ -37,7 +41,7 @@ def parse_args(argv):
         "--interval": cli_options.seconds_at_least(0.01),
         "--top": cli_options.whole_number(0, MAX_TOP),
         "--snapshots-out": cli_options.absolute_path,
-    }, defaults={"frames": 1, "top": 20})
+    }, defaults={"frames": 1, "top": 20}, validate=_snapshots_dir)
 
 
 def cost_note(frames, was_tracing, peak_includes_snapshots):
@@ -53,110 +57,109 @@ def cost_note(frames, was_tracing, peak_includes_snapshots):
     return "; ".join(parts)
 
 
-def main(argv):
-    try:
-        options = parse_args(argv)
-    except errors.UsageError as exc:
-        errors.report("%s; %s" % (exc, USAGE))
-        return errors.RUNNER_ERROR_EXIT
-    if options.snapshots_out is not None and not os.path.isdir(options.snapshots_out):
-        errors.report("--snapshots-out %s is not a directory; %s" % (options.snapshots_out, USAGE))
-        return errors.RUNNER_ERROR_EXIT
+class Tracemalloc(subcommand.Instrument):
+    """tracemalloc started right before the script's code (memory_tracer), its snapshots made into the result."""
+    start_failure = "cannot start tracemalloc"
 
-    # tracemalloc and the modules using it: imported before the script (see the module docstring).
-    import tracemalloc
-    from pyrometer_runner import memory_filter, memory_report, memory_tracer
+    def __init__(self, job, options):
+        from pyrometer_runner import memory_filter, memory_tracer  # loaded already (_run)
+        self.options = options
+        self.excluded = memory_filter.Excluded()
+        self.tracer = memory_tracer.MemoryTracer(options.frames, options.interval, self.excluded,
+                                                 options.snapshots_out)
+        self.start = self.tracer.start
+        self.stop = self.tracer.stop
 
-    started_at = time.time()
-    cwd = os.getcwd()
-    job = target.Target(options.script, options.args)
-    counter = threads.ThreadCounter()
-    excluded = memory_filter.Excluded()
-    tracer = memory_tracer.MemoryTracer(options.frames, options.interval, excluded, options.snapshots_out)
+    def prepare(self, job):
+        self.tracer.prepare()  # the interval thread starts here, before the thread counter and tracing
 
-    outcome = job.load()
-    if outcome is None:
-        tracer.prepare()  # the interval thread starts here, before the thread counter and tracing
-        job.install()
-        counter.install()
-        try:
-            outcome = job.run(tracer.start, tracer.stop)
-        except Exception as exc:  # tracemalloc refused to start
-            tracer.stop()
-            outcome = target.Outcome.runner_failure(exc, "cannot start tracemalloc: %s" % (exc,))
-        finally:
-            counter.uninstall()
-    else:
-        tracer.finish_without_run()
-    outcome.report()  # the traceback / runner error on stderr, as Python would print it
+    def undo_start(self):
+        self.tracer.stop()
 
-    origin_of = file_origin.OriginOf(job.filename, cwd)
-    frames = tracemalloc.get_traceback_limit() if tracer.t0 is not None else options.frames
-    intervals = tracer.intervals
-    snapshots = []
-    statistics, statistics_omitted = [], {"entries": 0, "bytes": 0, "blocks": 0}
-    start_figures = tracer.start_figures
-    if tracer.start_snapshot is not None and start_figures is None:
-        start_figures = memory_report.SnapshotFigures("start", 0.0, tracer.start_snapshot.statistics("lineno"),
-                                                      excluded)
-    if start_figures is not None:
-        snapshots.append(start_figures.snapshot_json())
-    if intervals is not None:
-        snapshots.extend(figures.snapshot_json() for figures in intervals.records)
-    interval_diffs = list(intervals.diffs) if intervals is not None else []
-    if tracer.end_snapshot is not None:
-        end_figures = memory_report.SnapshotFigures("end", tracer.end_at, tracer.end_snapshot.statistics("lineno"),
-                                                    excluded)
-        snapshots.append(end_figures.snapshot_json())
-        statistics, statistics_omitted = memory_report.statistics_json(end_figures, origin_of)
-        diff = memory_report.diff_json(tracer.start_snapshot, tracer.end_snapshot, excluded, origin_of,
-                                       options.top, frames)
-        if intervals is not None and intervals.previous is not None:
-            interval_diffs.append(memory_report.interval_diff(intervals.previous, end_figures))
-    else:
-        diff = memory_report.empty_diff(tracer.problem or "the script did not run: no snapshots")
-    for interval in interval_diffs:  # origins looked up now, not in the interval thread (they stat files)
-        for entry in interval["entries"]:
-            entry["origin"] = origin_of(entry["file"])
+    def not_loaded(self):
+        self.tracer.finish_without_run()
 
-    notes = [cost_note(frames, tracer.was_tracing,
-                       intervals is not None and not hasattr(tracemalloc, "reset_peak") and bool(intervals.records))]
-    if tracer.problem:
-        notes.append(tracer.problem)
-    interval_block = None
-    if intervals is not None:
-        interval_block = {"seconds": options.interval, "taken": len(intervals.records),
-                          "limit": memory_tracer.MAX_INTERVAL_SNAPSHOTS, "stoppedEarly": intervals.stopped_early,
-                          "error": intervals.error}
-    truncated = bool(statistics_omitted["entries"] or diff["entriesOmitted"]["entries"]
-                     or any(site.get("tracebacksOmitted") for site in diff["growth"])
-                     or any(d["entriesOmitted"]["entries"] for d in interval_diffs)
-                     or (intervals is not None and intervals.stopped_early))
-    result = {
-        "schema": SCHEMA,
-        "metadata": metadata.run_block("tracemalloc", options, cwd, job, started_at, outcome, counter.count),
-        "tracemalloc": {"frames": frames, "peakBytes": tracer.peak_bytes, "endBytes": tracer.current_bytes,
-                        "trackingOverheadBytes": tracer.overhead_bytes, "note": "; ".join(notes)},
-        "filter": {"exclude": memory_filter.Excluded.patterns()},
-        "interval": interval_block,
-        "snapshots": snapshots,
-        "statistics": statistics,
-        "statisticsOmitted": statistics_omitted,
-        "diff": diff,
-        "intervalDiffs": interval_diffs,
-        "limits": {"statistics": memory_report.MAX_STATISTICS, "diffEntries": memory_report.MAX_DIFF_ENTRIES,
-                   "tracebacksPerSite": memory_report.MAX_TRACEBACKS_PER_SITE,
-                   "intervalSnapshots": memory_tracer.MAX_INTERVAL_SNAPSHOTS,
-                   "intervalDiffEntries": memory_report.MAX_INTERVAL_DIFF_ENTRIES},
-        "truncated": truncated,
-    }
-    try:
-        if options.snapshots_out is not None:
-            for label, snapshot in (("start", tracer.start_snapshot), ("end", tracer.end_snapshot)):
+    def result(self, run):
+        import tracemalloc  # loaded already (_run): nothing is imported after the script ran
+        from pyrometer_runner import memory_filter, memory_report, memory_tracer
+        options, tracer, excluded = self.options, self.tracer, self.excluded
+        origin_of = file_origin.OriginOf(run.job.filename, run.cwd)
+        frames = tracemalloc.get_traceback_limit() if tracer.t0 is not None else options.frames
+        intervals = tracer.intervals
+        snapshots = []
+        statistics, statistics_omitted = [], {"entries": 0, "bytes": 0, "blocks": 0}
+        start_figures = tracer.start_figures
+        if tracer.start_snapshot is not None and start_figures is None:
+            start_figures = memory_report.SnapshotFigures("start", 0.0,
+                                                          tracer.start_snapshot.statistics("lineno"), excluded)
+        if start_figures is not None:
+            snapshots.append(start_figures.snapshot_json())
+        if intervals is not None:
+            snapshots.extend(figures.snapshot_json() for figures in intervals.records)
+        interval_diffs = list(intervals.diffs) if intervals is not None else []
+        if tracer.end_snapshot is not None:
+            end_figures = memory_report.SnapshotFigures("end", tracer.end_at,
+                                                        tracer.end_snapshot.statistics("lineno"), excluded)
+            snapshots.append(end_figures.snapshot_json())
+            statistics, statistics_omitted = memory_report.statistics_json(end_figures, origin_of)
+            diff = memory_report.diff_json(tracer.start_snapshot, tracer.end_snapshot, excluded, origin_of,
+                                           options.top, frames)
+            if intervals is not None and intervals.previous is not None:
+                interval_diffs.append(memory_report.interval_diff(intervals.previous, end_figures))
+        else:
+            diff = memory_report.empty_diff(tracer.problem or "the script did not run: no snapshots")
+        for interval in interval_diffs:  # origins looked up now, not in the interval thread (they stat files)
+            for entry in interval["entries"]:
+                entry["origin"] = origin_of(entry["file"])
+
+        notes = [cost_note(frames, tracer.was_tracing, intervals is not None
+                           and not hasattr(tracemalloc, "reset_peak") and bool(intervals.records))]
+        if tracer.problem:
+            notes.append(tracer.problem)
+        interval_block = None
+        if intervals is not None:
+            interval_block = {"seconds": options.interval, "taken": len(intervals.records),
+                              "limit": memory_tracer.MAX_INTERVAL_SNAPSHOTS,
+                              "stoppedEarly": intervals.stopped_early, "error": intervals.error}
+        truncated = bool(statistics_omitted["entries"] or diff["entriesOmitted"]["entries"]
+                         or any(site.get("tracebacksOmitted") for site in diff["growth"])
+                         or any(d["entriesOmitted"]["entries"] for d in interval_diffs)
+                         or (intervals is not None and intervals.stopped_early))
+        return {
+            "schema": SCHEMA,
+            "metadata": run.metadata("tracemalloc"),
+            "tracemalloc": {"frames": frames, "peakBytes": tracer.peak_bytes, "endBytes": tracer.current_bytes,
+                            "trackingOverheadBytes": tracer.overhead_bytes, "note": "; ".join(notes)},
+            "filter": {"exclude": memory_filter.Excluded.patterns()},
+            "interval": interval_block,
+            "snapshots": snapshots,
+            "statistics": statistics,
+            "statisticsOmitted": statistics_omitted,
+            "diff": diff,
+            "intervalDiffs": interval_diffs,
+            "limits": {"statistics": memory_report.MAX_STATISTICS, "diffEntries": memory_report.MAX_DIFF_ENTRIES,
+                       "tracebacksPerSite": memory_report.MAX_TRACEBACKS_PER_SITE,
+                       "intervalSnapshots": memory_tracer.MAX_INTERVAL_SNAPSHOTS,
+                       "intervalDiffEntries": memory_report.MAX_INTERVAL_DIFF_ENTRIES},
+            "truncated": truncated,
+        }
+
+    def write(self, run, result):
+        snapshots_out = self.options.snapshots_out
+        if snapshots_out is not None:
+            for label, snapshot in (("start", self.tracer.start_snapshot), ("end", self.tracer.end_snapshot)):
                 if snapshot is not None:
-                    snapshot.dump(os.path.join(options.snapshots_out, label + ".pickle"))
-        result_file.write_json(options.out, result)
-    except Exception as exc:
-        errors.report("cannot write the result: %s: %s" % (type(exc).__name__, exc))
-        return errors.RUNNER_ERROR_EXIT
-    return outcome.exit_value
+                    snapshot.dump(os.path.join(snapshots_out, label + ".pickle"))
+        result_file.write_json(run.options.out, result)
+
+
+def _run(options):
+    # tracemalloc and the modules using it: imported before the script (see the module docstring); Tracemalloc's
+    # methods then find them in sys.modules.
+    import tracemalloc  # noqa: F401
+    from pyrometer_runner import memory_filter, memory_report, memory_tracer  # noqa: F401
+    return subcommand.run_script(options, lambda job: Tracemalloc(job, options))
+
+
+def main(argv):
+    return subcommand.main(argv, parse_args, USAGE, _run)

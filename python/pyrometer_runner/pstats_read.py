@@ -20,48 +20,20 @@ import io
 import os
 import time
 
-from pyrometer_runner import cprofile_run, errors, metadata, result_file
+from pyrometer_runner import cli_options, cprofile_run, errors, metadata, result_file, subcommand
 
 USAGE = "usage: pyrometer_runner pstats --out RESULT.json PROF_FILE"
 TOOL = "cProfile (file)"
 
 
-class Options(object):
-    def __init__(self):
-        self.out = None
-        self.prof = None
+def _one_file(options):
+    if len(options.args) != 1:
+        raise errors.UsageError("give exactly one pstats file (got %d)" % len(options.args))
+    options.prof = os.path.abspath(options.args[0])
 
 
 def parse_args(argv):
-    options = Options()
-    rest = []
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        if arg == "--":
-            rest.extend(argv[index + 1:])
-            break
-        name, has_value, value = arg.partition("=")
-        if name == "--out":
-            if not has_value:
-                index += 1
-                if index >= len(argv):
-                    raise errors.UsageError("--out needs a value")
-                value = argv[index]
-            if not value:
-                raise errors.UsageError("--out needs a value")
-            options.out = os.path.abspath(value)
-        elif arg.startswith("-") and arg != "-":
-            raise errors.UsageError("unknown option %r" % arg)
-        else:
-            rest.append(arg)
-        index += 1
-    if options.out is None:
-        raise errors.UsageError("--out is required")
-    if len(rest) != 1:
-        raise errors.UsageError("give exactly one pstats file (got %d)" % len(rest))
-    options.prof = os.path.abspath(rest[0])
-    return options
+    return cli_options.parse(argv, {"--out": cli_options.absolute_path}, validate=_one_file, script=False)
 
 
 class NotPstats(Exception):
@@ -174,12 +146,7 @@ def metadata_block(prof_path):
     }
 
 
-def main(argv):
-    try:
-        options = parse_args(argv)
-    except errors.UsageError as exc:
-        errors.report("%s; %s" % (exc, USAGE))
-        return errors.RUNNER_ERROR_EXIT
+def _read(options):
     try:
         stats = load_stats(options.prof)
     except NotPstats as exc:
@@ -195,9 +162,8 @@ def main(argv):
         "totalSeconds": total_seconds,
         "functions": functions,
     }
-    try:
-        result_file.write_json(options.out, result)
-    except Exception as exc:
-        errors.report("cannot write the result: %s: %s" % (type(exc).__name__, exc))
-        return errors.RUNNER_ERROR_EXIT
-    return 0
+    return subcommand.write(lambda: result_file.write_json(options.out, result), 0)
+
+
+def main(argv):
+    return subcommand.main(argv, parse_args, USAGE, _read)
