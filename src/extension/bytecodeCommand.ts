@@ -8,7 +8,7 @@ import { runBytecode, WarmupCall } from '../runners/bytecode';
 import type { BytecodeView } from './bytecodeView';
 import { readConfig } from './config';
 import type { ProfileRunner } from './profileRun';
-import { isLaunchTarget, launchHeader, prepareLaunch } from './profileScriptCommand';
+import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 
 export interface BytecodeCommandDeps {
   readonly runner: ProfileRunner;
@@ -57,10 +57,8 @@ export async function showBytecode(deps: BytecodeCommandDeps, target: vscode.Uri
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const append = (t: string) => deps.output.append(t);
-      return runBytecode({
-        python: prepared.interpreter.executable, runnerRoot: deps.runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd,
-        runDir, timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024, call,
-      }, { onStdout: append, onStderr: append, signal: abort.signal });
+      return runBytecode({ ...scriptLaunch(prepared, deps.runnerRoot, runDir, config), call },
+        { onStdout: append, onStderr: append, signal: abort.signal });
     });
     const end = outcome.process.end;
     if (end === 'cancelled') return fail(deps, `Reading the bytecode of ${prepared.scriptName} was cancelled.`, 'info');

@@ -5,7 +5,7 @@ import { lineProfilerVersion } from '../runners/lineProfilerProbe';
 import { LineTimingEngineChoice, LineTimingScope, runLineTiming } from '../runners/lineTiming';
 import { readConfig } from './config';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';
-import { isLaunchTarget, launchHeader, LaunchTarget, prepareLaunch } from './profileScriptCommand';
+import { isLaunchTarget, launchHeader, LaunchTarget, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 
 /** Arguments that skip the questions (tests, other commands): scope lines are 1-based. */
 export interface LineTimingCommandArgs {
@@ -31,10 +31,7 @@ export async function profileLines(target: vscode.Uri | undefined, runner: Profi
     label: prepared.scriptName, script: prepared.script, tool: 'line timing', interpreter: prepared.interpreter,
     header: [...launchHeader('line timing', prepared), `engine: ${engine}; scope: ${describeScope(scope, prepared.script)}`],
     async run(runDir, listeners) {
-      const outcome = await runLineTiming({
-        python: prepared.interpreter.executable, runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd, runDir,
-        timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024, engine, scope,
-      }, listeners);
+      const outcome = await runLineTiming({ ...scriptLaunch(prepared, runnerRoot, runDir, config), engine, scope }, listeners);
       return {
         process: outcome.process, resultPath: outcome.resultPath,
         source: outcome.hasResult ? { kind: 'lines', resultPath: outcome.resultPath } : undefined,

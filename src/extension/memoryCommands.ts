@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { runEvents, runMemory } from '../runners/memoryEvents';
 import { readConfig } from './config';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';
-import { isLaunchTarget, launchHeader, prepareLaunch } from './profileScriptCommand';
+import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 
 /** Pyrometer: Profile memory (tracemalloc) — allocations by line at the end, growth since the start. */
 export async function profileMemory(target: vscode.Uri | undefined, runner: ProfileRunner, runnerRoot: string):
@@ -18,9 +18,7 @@ export async function profileMemory(target: vscode.Uri | undefined, runner: Prof
       (config.memoryIntervalSeconds > 0 ? `, a snapshot every ${config.memoryIntervalSeconds} s` : '')],
     async run(runDir, listeners) {
       const outcome = await runMemory({
-        python: prepared.interpreter.executable, runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd, runDir,
-        timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024,
-        frames: config.memoryFrames, intervalSeconds: config.memoryIntervalSeconds,
+        ...scriptLaunch(prepared, runnerRoot, runDir, config), frames: config.memoryFrames, intervalSeconds: config.memoryIntervalSeconds,
       }, listeners);
       return { process: outcome.process, resultPath: outcome.resultPath,
         source: outcome.hasResult ? { kind: 'memory', resultPath: outcome.resultPath } : undefined };
@@ -38,10 +36,7 @@ export async function profileEvents(target: vscode.Uri | undefined, runner: Prof
     label: prepared.scriptName, script: prepared.script, tool: 'events', interpreter: prepared.interpreter,
     header: launchHeader('gc callbacks and exception counting', prepared),
     async run(runDir, listeners) {
-      const outcome = await runEvents({
-        python: prepared.interpreter.executable, runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd, runDir,
-        timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024,
-      }, listeners);
+      const outcome = await runEvents(scriptLaunch(prepared, runnerRoot, runDir, config), listeners);
       return { process: outcome.process, resultPath: outcome.resultPath,
         source: outcome.hasResult ? { kind: 'events', resultPath: outcome.resultPath } : undefined };
     },

@@ -3,7 +3,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { runCProfile } from '../runners/cprofile';
 import { probeInterpreter, tooOld } from '../runners/interpreterProbe';
-import { readConfig } from './config';
+import { PyrometerConfig, readConfig } from './config';
+import type { ScriptLaunchRequest } from '../runners/runnerLaunch';
 import { chooseInterpreter } from './interpreter';
 import type { InterpreterUsed, JobOutcome, ProfileCommandResult, ProfileJob, ProfileRunner } from './profileRun';
 
@@ -54,6 +55,14 @@ async function checkTarget(uri: vscode.Uri | undefined): Promise<string | undefi
   return undefined;
 }
 
+/** The runner launch of a prepared script, with the user's timeout and output cap: what every launching command sends. */
+export function scriptLaunch(t: LaunchTarget, runnerRoot: string, runDir: string, config: PyrometerConfig): ScriptLaunchRequest {
+  return {
+    python: t.interpreter.executable, runnerRoot, script: t.script, args: [], cwd: t.cwd, runDir,
+    timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024,
+  };
+}
+
 export function launchHeader(tool: string, t: LaunchTarget): string[] {
   return [`Profiling ${t.script} with ${tool}`,
     `interpreter: ${t.interpreter.executable} (Python ${t.interpreter.version}, from ${t.interpreter.source})`,
@@ -70,10 +79,7 @@ export async function profileWithCProfile(target: vscode.Uri | undefined, runner
     label: prepared.scriptName, script: prepared.script, tool: 'cProfile', interpreter: prepared.interpreter,
     header: launchHeader('cProfile', prepared),
     async run(runDir, listeners): Promise<JobOutcome> {
-      const outcome = await runCProfile({
-        python: prepared.interpreter.executable, runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd, runDir,
-        timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024,
-      }, listeners);
+      const outcome = await runCProfile(scriptLaunch(prepared, runnerRoot, runDir, config), listeners);
       return {
         process: outcome.process, profPath: outcome.profPath,
         source: outcome.hasResult ? { kind: 'cprofile', resultPath: outcome.resultPath } : undefined,

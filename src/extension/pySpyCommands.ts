@@ -9,7 +9,7 @@ import { chooseInterpreter } from './interpreter';
 import { askSampling, samplingFromSettings } from './pySpyOptions';
 import { locatePySpy } from './pySpyLocator';
 import type { JobOutcome, ProfileCommandResult, ProfileRunner } from './profileRun';
-import { isLaunchTarget, launchHeader, prepareLaunch } from './profileScriptCommand';
+import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 
 function jobOutcome(o: PySpyRunOutcome): JobOutcome {
   const failure: RunVerdict | undefined = o.failure && {
@@ -47,10 +47,7 @@ export async function profileWithPySpy(target: vscode.Uri | undefined, runner: P
     label: prepared.scriptName, script: prepared.script, tool: 'py-spy', interpreter: prepared.interpreter,
     header: [...launchHeader('py-spy', prepared), samplingHeader(sampling), `py-spy: ${pySpy}`],
     async run(runDir, listeners) {
-      return jobOutcome(await runPySpyRecord({
-        pySpy, python: prepared.interpreter.executable, runnerRoot, script: prepared.script, args: [], cwd: prepared.cwd,
-        runDir, timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024, sampling,
-      }, listeners));
+      return jobOutcome(await runPySpyRecord({ ...scriptLaunch(prepared, runnerRoot, runDir, config), pySpy, sampling }, listeners));
     },
   });
 }
