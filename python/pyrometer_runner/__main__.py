@@ -61,7 +61,9 @@ def _import_package_module(name):
 
 
 USAGE = ("usage: pyrometer_runner cprofile --out RESULT.json [--prof-out RUN.prof] -- SCRIPT [ARGS...]"
-         " | run --out RESULT.json -- SCRIPT [ARGS...] | lines ... | bytecode ... (docs/runner-protocol.md)")
+         " | run --out RESULT.json [--bytecode-out BYTECODE.json] -- SCRIPT [ARGS...]"
+         " | lines|bytecode|memory|events ... -- SCRIPT [ARGS...] | pstats --out RESULT.json PROF_FILE"
+         " (docs/runner-protocol.md, runner-lines.md, runner-bytecode.md, runner-memory.md)")
 
 
 def main(argv):
