@@ -9,27 +9,20 @@
  * from the newest pyenv 3.X.y, with line_profiler) when it exists, else $(pyenv prefix <newest 3.X.y>)/bin/python,
  * whose line_profiler column then reads n/a.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { newestPyenvPython } from '../test/support/pyenvPython';
 
 const FAMILIES = ['3.11', '3.12'];
 const REPO = path.resolve(__dirname, '..', '..');
 const TOOLS = process.env.PYROMETER_TOOLS || path.join(os.homedir(), '.cache', 'pyrometer-tools');
 
-/** $(pyenv prefix <newest installed X.Y.z>)/bin/python, as scripts/test-python.sh resolves interpreters. */
-function pyenvPython(family: string): string | undefined {
-  const installed = execFileSync('pyenv', ['versions', '--bare']).toString().split('\n').map(v => v.trim())
-    .filter(v => new RegExp(`^${family.replace('.', '\\.')}\\.\\d+$`).test(v))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
-  if (installed.length === 0) return undefined;
-  return path.join(execFileSync('pyenv', ['prefix', installed[installed.length - 1]]).toString().trim(), 'bin', 'python');
-}
 
 function interpreter(family: string): string | undefined {
   const venv = path.join(TOOLS, `venv-lprof-${family}`, 'bin', 'python');
-  return fs.existsSync(venv) ? venv : pyenvPython(family);
+  return fs.existsSync(venv) ? venv : newestPyenvPython(family);
 }
 
 const interpreters: string[] = [];

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { BytecodeDocument, renderBytecodeDocument, STATUS_MARKERS } from '../../src/core/bytecodeDocument';
 import { BytecodeListing, parseBytecodeResult, SpecializationStatus } from '../../src/core/bytecodeResult';
 import { REPO_ROOT, RUNNER_ROOT, WORKLOADS } from '../support/pythonForTests';
+import { pyenvPython } from '../support/pyenvPython';
 
 type Json = Record<string, unknown>;
 
@@ -245,14 +246,6 @@ describe('the pyrometer-dis grammar', () => {
   });
 });
 
-/** $(pyenv prefix <newest installed 3.12.x>)/bin/python, as scripts/test-python.sh resolves interpreters. */
-function pyenvPython(family: string): string {
-  const installed = execFileSync('pyenv', ['versions', '--bare']).toString().split('\n').map(v => v.trim())
-    .filter(v => new RegExp(`^${family.replace('.', '\\.')}\\.\\d+$`).test(v))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
-  if (installed.length === 0) throw new Error(`no Python ${family}.x installed in pyenv`);
-  return path.join(execFileSync('pyenv', ['prefix', installed[installed.length - 1]]).toString().trim(), 'bin', 'python');
-}
 
 describe('the document of a real run (attributes.py, Python 3.12)', function () {
   this.timeout(120000);

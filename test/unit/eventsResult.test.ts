@@ -7,6 +7,7 @@ import { annotateExceptionsFile, exceptionHoverMarkdown, exceptionLineText, gcSu
 import { EventsResult, parseEventsResult } from '../../src/core/eventsResult';
 import { ProfileFormatError } from '../../src/core/profileErrors';
 import { RUNNER_ROOT, WORKLOADS } from '../support/pythonForTests';
+import { pyenvPython } from '../support/pyenvPython';
 
 type Json = Record<string, unknown>;
 const FILE = '/w/app.py';
@@ -138,14 +139,6 @@ describe('events: garbage collections', () => {
   });
 });
 
-/** $(pyenv prefix <newest installed X.Y.z>)/bin/python, as scripts/test-python.sh resolves interpreters. */
-function pyenvPython(family: string): string {
-  const installed = execFileSync('pyenv', ['versions', '--bare']).toString().split('\n').map(v => v.trim())
-    .filter(v => new RegExp(`^${family.replace('.', '\\.')}\\.\\d+$`).test(v))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
-  if (installed.length === 0) throw new Error(`no Python ${family}.x installed in pyenv`);
-  return path.join(execFileSync('pyenv', ['prefix', installed[installed.length - 1]]).toString().trim(), 'bin', 'python');
-}
 
 for (const [family, mechanism, caught] of [['3.12', 'sys.monitoring', ' (2 caught)'], ['3.8', 'settrace', '']] as const) {
   describe(`events of a real run (mixed_app.py, Python ${family})`, function () {

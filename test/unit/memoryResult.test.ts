@@ -9,6 +9,7 @@ import { MemoryResult, parseMemoryResult } from '../../src/core/memoryResult';
 import { ProfileFormatError } from '../../src/core/profileErrors';
 import { groupThousands } from '../../src/core/pstatsNumbers';
 import { RUNNER_ROOT, WORKLOADS } from '../support/pythonForTests';
+import { pyenvPython } from '../support/pyenvPython';
 
 type Json = Record<string, unknown>;
 const FILE = '/w/app.py';
@@ -149,14 +150,6 @@ describe('memory: lines, rows and hovers', () => {
   });
 });
 
-/** $(pyenv prefix <newest installed X.Y.z>)/bin/python, as scripts/test-python.sh resolves interpreters. */
-function pyenvPython(family: string): string {
-  const installed = execFileSync('pyenv', ['versions', '--bare']).toString().split('\n').map(v => v.trim())
-    .filter(v => new RegExp(`^${family.replace('.', '\\.')}\\.\\d+$`).test(v))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
-  if (installed.length === 0) throw new Error(`no Python ${family}.x installed in pyenv`);
-  return path.join(execFileSync('pyenv', ['prefix', installed[installed.length - 1]]).toString().trim(), 'bin', 'python');
-}
 
 describe('memory of a real run (allocations.py, Python 3.12)', function () {
   this.timeout(300000);
