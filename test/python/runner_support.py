@@ -1,6 +1,14 @@
 """What the runner tests share: the environment a runner child gets, and reading its result file."""
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+PYTHON = sys.executable
 
 
 def child_env(**extra):
@@ -19,3 +27,26 @@ def read_result(path):
         return None
     with open(path, "rb") as stream:
         return json.loads(stream.read().decode("ascii"))
+
+
+class ScriptDirTestCase(unittest.TestCase):
+    """A fresh temporary directory per test, scripts written into it, and `python SCRIPT` run there for comparison."""
+    maxDiff = None
+    TMP_PREFIX = "pyrometer-test-"
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix=self.TMP_PREFIX)
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def write(self, relative, text):
+        """`text` dedented, as UTF-8, at tmp/relative (directories made); returns the path."""
+        path = os.path.join(self.tmp, relative)
+        if not os.path.isdir(os.path.dirname(path)):
+            os.makedirs(os.path.dirname(path))
+        with open(path, "wb") as stream:
+            stream.write(textwrap.dedent(text).encode("utf-8"))
+        return path
+
+    def plain(self, script, args=(), cwd=None):
+        return subprocess.run([PYTHON, script] + list(args), cwd=cwd or self.tmp, env=child_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)

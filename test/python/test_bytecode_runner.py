@@ -16,10 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import unittest
 
-from runner_support import child_env, read_result
+from runner_support import ScriptDirTestCase, child_env, read_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -168,18 +167,9 @@ def run_runner(tmp, script, runner_options=(), args=(), cwd=None):
     return Run(completed, out)
 
 
-class BytecodeTestCase(unittest.TestCase):
-    maxDiff = None
+class BytecodeTestCase(ScriptDirTestCase):
+    TMP_PREFIX = "pyrometer-bytecode-test-"
 
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="pyrometer-bytecode-test-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-
-    def write(self, relative, text):
-        path = os.path.join(self.tmp, relative)
-        with open(path, "wb") as stream:
-            stream.write(textwrap.dedent(text).encode("utf-8"))
-        return path
 
     def runner(self, script, runner_options=(), args=()):
         return run_runner(self.tmp, script, runner_options, args)

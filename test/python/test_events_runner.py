@@ -9,10 +9,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import unittest
 
-from runner_support import child_env, read_result
+from runner_support import ScriptDirTestCase, child_env, read_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -64,24 +63,9 @@ def run_events(tmp, script, runner_args=(), args=(), env=None, timeout=300):
     return EventsRun(completed, out)
 
 
-class EventsTestCase(unittest.TestCase):
-    maxDiff = None
+class EventsTestCase(ScriptDirTestCase):
+    TMP_PREFIX = "pyrometer-events-test-"
 
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="pyrometer-events-test-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-
-    def write(self, relative, text):
-        path = os.path.join(self.tmp, relative)
-        if not os.path.isdir(os.path.dirname(path)):
-            os.makedirs(os.path.dirname(path))
-        with open(path, "w") as stream:
-            stream.write(textwrap.dedent(text))
-        return path
-
-    def plain(self, script, args=()):
-        return subprocess.run([PYTHON, script] + list(args), cwd=self.tmp, env=child_env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=300)
 
     def assert_summary_is_the_sum_of_events(self, gc_block):
         self.assertEqual(gc_block["eventsOmitted"], 0)

@@ -17,14 +17,12 @@ tests, else this interpreter if it has line_profiler; otherwise they are skipped
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import unittest
 
-from runner_support import child_env, read_result
+from runner_support import ScriptDirTestCase, child_env, read_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -137,12 +135,8 @@ class Run(object):
         return dict((line, hits) for line, (hits, _) in self.lines(name, file_suffix).items())
 
 
-class LinesTestCase(unittest.TestCase):
-    maxDiff = None
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="pyrometer-lines-test-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
+class LinesTestCase(ScriptDirTestCase):
+    TMP_PREFIX = "pyrometer-lines-test-"
 
     def write(self, relative, text):
         path = os.path.join(self.tmp, relative)
@@ -171,10 +165,6 @@ class LinesTestCase(unittest.TestCase):
         completed = subprocess.run(command, cwd=cwd or self.tmp, env=child_env(), stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, timeout=timeout)
         return Run(completed, out)
-
-    def plain(self, script, args=()):
-        return subprocess.run([PYTHON, script] + list(args), cwd=self.tmp, env=child_env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=300)
 
     def reference_hits(self, engine, script, measured_file=None, args=()):
         """{(name, firstLine): {line: hits}} of the interpreter's own line events, counted without the runner."""

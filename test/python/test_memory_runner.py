@@ -13,11 +13,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import tracemalloc
 import unittest
 
-from runner_support import child_env, read_result
+from runner_support import ScriptDirTestCase, child_env, read_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -92,24 +91,9 @@ def result_diff_rows(entries):
     return [(e["file"], e["line"], e["bytes"], e["blocks"], e["bytesDiff"], e["blocksDiff"]) for e in entries]
 
 
-class MemoryTestCase(unittest.TestCase):
-    maxDiff = None
+class MemoryTestCase(ScriptDirTestCase):
+    TMP_PREFIX = "pyrometer-memory-test-"
 
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="pyrometer-memory-test-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-
-    def write(self, relative, text):
-        path = os.path.join(self.tmp, relative)
-        if not os.path.isdir(os.path.dirname(path)):
-            os.makedirs(os.path.dirname(path))
-        with open(path, "w") as stream:
-            stream.write(textwrap.dedent(text))
-        return path
-
-    def plain(self, script, args=()):
-        return subprocess.run([PYTHON, script] + list(args), cwd=self.tmp, env=child_env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=300)
 
     def assert_exact(self, run, top=20):
         """statistics, diff entries, snapshot totals and growth tracebacks are tracemalloc's own numbers."""
