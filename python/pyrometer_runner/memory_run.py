@@ -66,7 +66,8 @@ class Tracemalloc(subcommand.Instrument):
         self.options = options
         self.excluded = memory_filter.Excluded()
         self.tracer = memory_tracer.MemoryTracer(options.frames, options.interval, self.excluded,
-                                                 options.snapshots_out)
+                                                 options.snapshots_out,
+                                                 file_origin.OriginOf(job.filename, os.getcwd()))
         self.start = self.tracer.start
         self.stop = self.tracer.stop
 
@@ -81,7 +82,7 @@ class Tracemalloc(subcommand.Instrument):
 
     def result(self, run):
         import tracemalloc  # loaded already (_run): nothing is imported after the script ran
-        from pyrometer_runner import memory_filter, memory_report, memory_tracer
+        from pyrometer_runner import memory_filter, memory_report, memory_retainers, memory_tracer
         options, tracer, excluded = self.options, self.tracer, self.excluded
         origin_of = file_origin.OriginOf(run.job.filename, run.cwd)
         frames = tracemalloc.get_traceback_limit() if tracer.t0 is not None else options.frames
@@ -112,6 +113,17 @@ class Tracemalloc(subcommand.Instrument):
             for entry in interval["entries"]:
                 entry["origin"] = origin_of(entry["file"])
 
+        retainers = None
+        if tracer.retainers is not None:
+            try:
+                truncated_walk = memory_retainers.measure(tracer.retainers)  # tracemalloc has stopped: full speed
+                retainers = memory_retainers.block(tracer.retainers, truncated_walk, origin_of)
+            except Exception as exc:
+                retainers = memory_retainers.block([], False, origin_of, "measuring what the globals keep alive "
+                                                   "failed: %s: %s" % (type(exc).__name__, exc))
+            tracer.retainers = None
+        elif tracer.retainers_error is not None:
+            retainers = memory_retainers.block([], False, origin_of, tracer.retainers_error)
         notes = [cost_note(frames, tracer.was_tracing, intervals is not None
                            and not hasattr(tracemalloc, "reset_peak") and bool(intervals.records))]
         if tracer.problem:
@@ -137,6 +149,7 @@ class Tracemalloc(subcommand.Instrument):
             "statisticsOmitted": statistics_omitted,
             "diff": diff,
             "intervalDiffs": interval_diffs,
+            "retainers": retainers,
             "limits": {"statistics": memory_report.MAX_STATISTICS, "diffEntries": memory_report.MAX_DIFF_ENTRIES,
                        "tracebacksPerSite": memory_report.MAX_TRACEBACKS_PER_SITE,
                        "intervalSnapshots": memory_tracer.MAX_INTERVAL_SNAPSHOTS,
@@ -157,7 +170,7 @@ def _run(options):
     # tracemalloc and the modules using it: imported before the script (see the module docstring); Tracemalloc's
     # methods then find them in sys.modules.
     import tracemalloc  # noqa: F401
-    from pyrometer_runner import memory_filter, memory_report, memory_tracer  # noqa: F401
+    from pyrometer_runner import memory_filter, memory_report, memory_retainers, memory_tracer  # noqa: F401
     return subcommand.run_script(options, lambda job: Tracemalloc(job, options))
 
 

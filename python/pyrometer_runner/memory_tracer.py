@@ -30,7 +30,7 @@ import os
 import tracemalloc
 from time import perf_counter
 
-from pyrometer_runner import memory_report
+from pyrometer_runner import memory_report, memory_retainers
 
 MAX_INTERVAL_SNAPSHOTS = 100
 STOPPED_BY_PROGRAM = "the program stopped tracemalloc; no more interval snapshots"
@@ -135,8 +135,9 @@ class IntervalSnapshots(object):
 class MemoryTracer(object):
     """Start/stop for Target.run, and what they collected."""
 
-    def __init__(self, frames, interval_seconds, excluded, dump_dir=None):
+    def __init__(self, frames, interval_seconds, excluded, dump_dir=None, origin_of=None):
         self.frames = frames
+        self.origin_of = origin_of  # None: no retainers (what the globals keep alive) are looked for
         self.excluded = excluded
         self.dump_dir = dump_dir
         self.intervals = None if interval_seconds is None else IntervalSnapshots(interval_seconds, excluded, dump_dir)
@@ -150,6 +151,8 @@ class MemoryTracer(object):
         self.peak_bytes = None
         self.overhead_bytes = None
         self.problem = None
+        self.retainers = None  # memory_retainers.Root list, sampled while tracing; measured after (result())
+        self.retainers_error = None
 
     def prepare(self):
         """Before the script is installed: start the interval thread (it waits for start())."""
@@ -181,10 +184,21 @@ class MemoryTracer(object):
             self.peak_bytes = max(peak, self.intervals.peak_before if self.intervals is not None else 0)
             self.overhead_bytes = tracemalloc.get_tracemalloc_memory()
             self.end_snapshot = tracemalloc.take_snapshot()
+            self._sample_retainers()
             if not self.was_tracing:
                 tracemalloc.stop()
         except BaseException as exc:
             self.problem = "the end snapshot failed: %s: %s" % (type(exc).__name__, exc)
+
+    def _sample_retainers(self):
+        if self.origin_of is None:
+            return
+        try:
+            roots = memory_retainers.find_roots(self.origin_of)
+            memory_retainers.sample_sites(roots, tracemalloc._get_object_traceback)
+            self.retainers = roots
+        except Exception as exc:
+            self.retainers_error = "looking for what the globals keep alive failed: %s: %s" % (type(exc).__name__, exc)
 
     def finish_without_run(self):
         """The script never ran: end the interval thread."""

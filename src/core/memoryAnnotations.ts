@@ -1,7 +1,8 @@
-import * as path from 'path';
 import { byteSize, signedByteSize } from './byteSize';
 import type { LineAnnotation } from './lineAnnotations';
 import type { FileOrigin, MemoryDiffEntry, MemoryGrowthSite, MemoryResult, MemoryStatistic } from './memoryResult';
+import { placeOf } from './memoryPlace';
+import { retainerHoverMarkdown, retainerLens, rootsHoldingMarkdown } from './retainerText';
 import { escapeMarkdown } from './markdownText';
 import { groupThousands, percentOf } from './pstatsNumbers';
 
@@ -81,7 +82,12 @@ export function memoryLineText(row: MemoryRow): string {
 export function annotateMemoryFile(result: MemoryResult, filePath: string, text: string): LineAnnotation[] {
   const lineCount = text.split(/\r?\n/).length;
   const rows = memoryRows(result).filter(r => r.file === filePath && r.line >= 1 && r.line <= lineCount);
-  if (rows.length === 0) return [];
+  const retainerLenses: LineAnnotation[] = (result.retainers?.roots ?? [])
+    .map((root, rank) => ({ root, rank }))
+    .filter(({ root }) => root.file === filePath && root.line >= 1 && root.line <= lineCount)
+    .map(({ root, rank }) => ({ line: root.line - 1, kind: 'def' as const, frameIndex: -1, heat: 0, afterText: '',
+      lensText: retainerLens(root, rank, filePath) }));
+  if (rows.length === 0) return retainerLenses;
   const largest = Math.max(...rows.map(r => r.bytes), 0);
   const annotations: LineAnnotation[] = rows.map(r => {
     const share = largest > 0 ? r.bytes / largest : 0;
@@ -97,6 +103,7 @@ export function annotateMemoryFile(result: MemoryResult, filePath: string, text:
       (programBytes > 0 ? ` (${percentOf(fileBytes, programBytes)} of the program's)` : '') +
       ` | largest: line ${top.line} (${byteSize(top.bytes)})`,
   });
+  annotations.push(...retainerLenses);
   return annotations.sort((a, b) => a.line - b.line || (a.kind === 'def' ? -1 : 1));
 }
 
@@ -106,12 +113,6 @@ function endTotalBytes(result: MemoryResult): number {
   return end ? end.totalBytes : 0;
 }
 
-function placeOf(result: MemoryResult, file: string, line: number): string {
-  const cwd = result.metadata.cwd;
-  const relative = cwd && path.isAbsolute(file) ? path.relative(cwd, file) : file;
-  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-  return `${shown}:${line}`;
-}
 
 /**
  * The hover of one line (1-based, as recorded): its figures with the exact bytes, its share of the program's
@@ -120,7 +121,9 @@ function placeOf(result: MemoryResult, file: string, line: number): string {
  */
 export function memoryHoverMarkdown(result: MemoryResult, filePath: string, line1: number): string | undefined {
   const row = memoryRows(result).find(r => r.file === filePath && r.line === line1);
-  if (!row) return undefined;
+  const roots = (result.retainers?.roots ?? []).filter(r => r.file === filePath && r.line === line1);
+  const rootParts = roots.map(root => retainerHoverMarkdown(result, root, filePath));
+  if (!row) return rootParts.length > 0 ? rootParts.join('\n\n---\n\n') : undefined;
   const frames = result.tracemalloc.frames;
   const parts = [`**Line ${line1}** — memory (tracemalloc, ${frames} ${frames === 1 ? 'frame' : 'frames'})`, '',
     '| alive at end | blocks | average block | since start |', '|--:|--:|--:|--:|',
@@ -131,6 +134,8 @@ export function memoryHoverMarkdown(result: MemoryResult, filePath: string, line
   parts.push(`${groupThousands(row.bytes)} bytes` +
     (programBytes > 0 ? `, ${percentOf(row.bytes, programBytes)} of the ${byteSize(programBytes)} the program held at the end.` : '.') +
     ' Memory counts where it was allocated, not where it is kept alive.');
+  const holders = rootsHoldingMarkdown(result, filePath, line1);
+  if (holders) parts.push('', holders);
   const growth = result.diff.growth.find(g => g.file === filePath && g.line === line1);
   if (growth) parts.push('', ...growthMarkdown(result, growth, row.growthRank!));
   const steps = result.intervalDiffs
@@ -141,6 +146,7 @@ export function memoryHoverMarkdown(result: MemoryResult, filePath: string, line
     parts.push('', 'Between snapshots: ' + steps.map(({ d, entry }) =>
       `${d.from} → ${d.to} ${signedByteSize(entry!.bytesDiff)}`).join(' · '));
   }
+  for (const part of rootParts) parts.push('', '---', '', part);
   return parts.join('\n');
 }
 

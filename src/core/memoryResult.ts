@@ -1,6 +1,7 @@
 import { parseRunMetadata } from './cprofileResult';
 import { resolveFrameFile } from './frameFiles';
 import { asArray, asObject, JsonObject, numberField, parseResultRoot, stringField, Where } from './jsonFields';
+import { MemoryRetainers, parseMemoryRetainers } from './memoryRetainers';
 import { ProfileFormatError } from './profileErrors';
 import type { RunMetadata } from './profileModel';
 
@@ -146,6 +147,8 @@ export interface MemoryResult {
   readonly statisticsOmitted: OmittedEntries;
   readonly diff: MemoryDiff;
   readonly intervalDiffs: readonly MemoryIntervalDiff[];
+  /** What the program's globals keep alive at the end; null in results made before the runner looked. */
+  readonly retainers: MemoryRetainers | null;
   readonly limits: MemoryLimits;
   /** True when any list was cut (see the *Omitted fields and `interval.stoppedEarly`). */
   readonly truncated: boolean;
@@ -222,6 +225,7 @@ export function parseMemoryResult(text: string): MemoryResult {
       entries: list(o.entries, `${w()}.entries`, diffEntry),
       entriesOmitted: omittedDiff(asObject(o.entriesOmitted, () => `${w()}.entriesOmitted`), () => `${w()}.entriesOmitted`),
     })),
+    retainers: parseMemoryRetainers(root.retainers, f => resolveFrameFile(f, 'python', metadata.cwd)),
     limits: {
       statistics: numberField(limits, 'statistics', 'limits'),
       diffEntries: numberField(limits, 'diffEntries', 'limits'),

@@ -6,6 +6,7 @@ import type { FunctionRow } from '../core/functionTable';
 import type { GcTimelineData } from './gcTimelineMessages';
 import type { MemoryRow, MemorySortKey } from '../core/memoryAnnotations';
 import type { MemoryGrowthSite } from '../core/memoryResult';
+import type { MemoryRetainers } from '../core/memoryRetainers';
 import type { LineAnnotation } from '../core/lineAnnotations';
 import type { FlameGraphData, FlameGraphRequest } from '../core/flameLayout';
 import type { PathMapping } from '../core/pathMappings';
@@ -117,6 +118,8 @@ export type AllocationsResult = {
   readonly label: string;
   readonly rows: readonly MemoryRow[];
   readonly growth: readonly MemoryGrowthSite[];
+  /** What the program's globals keep alive at the end (null in older runs). */
+  readonly retainers: MemoryRetainers | null;
   /** peak / end / tracking overhead and what was cut, for the view's message. */
   readonly summary: string;
 } | null;

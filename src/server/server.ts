@@ -168,7 +168,7 @@ connection.onRequest(Requests.allocations, (params: AllocationsParams): Allocati
   const run = store.active();
   const memory = run?.profile.memory;
   if (!run || !memory) return null;
-  return { runId: run.runId, label: run.label, rows: memoryRows(memory, params.sortBy), growth: memory.diff.growth, summary: memorySummaryText(memory) };
+  return { runId: run.runId, label: run.label, rows: memoryRows(memory, params.sortBy), growth: memory.diff.growth, retainers: memory.retainers, summary: memorySummaryText(memory) };
 });
 
 connection.onRequest(Requests.gcTimeline, (): GcTimelineResult => {

@@ -21,8 +21,15 @@ export const tests: E2ETest[] = [
       const rows = (await view.locator('.monaco-list-row').allInnerTexts()).map(t => t.replace(/\s+/g, ' '));
       ctx.log('allocations view:', JSON.stringify(rows.slice(0, 6)));
       ctx.log('after-texts:', JSON.stringify(texts));
+      const cacheLens = await wb.waitForCodeLens('_cache keeps', 60_000);
+      ctx.log('retainer lens:', cacheLens);
+      const holderRows = (await view.locator('.monaco-list-row').allInnerTexts()).map(t => t.replace(/\s+/g, ' ').trim());
+      ctx.log('allocations view after the lens:', JSON.stringify(holderRows.slice(0, 4)));
       await wb.screenshot('memory-allocations');
       assert.ok(rows.some(r => /allocations\.py:\d+.*(?:B|KiB|MiB|GiB) · [\d,]+ blocks?/.test(r)), 'rows with sizes and blocks');
+      assert.ok(holderRows.some(r => /Kept alive at the end by globals/.test(r)), 'the retainers group');
+      assert.ok(holderRows.some(r => /_cache ?[\d.]+ MiB · [\d,]+ objects · allocations\.py:3/.test(r)), 'the cache as the first holder');
+      assert.match(cacheLens, /^memory: _cache keeps [\d.]+ MiB alive at the end \([\d,]+ objects, the most of any global\)/);
       assert.ok(texts.some(t => /(?:KiB|MiB) in [\d,]+ blocks/.test(t)), 'figures after the allocating lines');
     },
   },

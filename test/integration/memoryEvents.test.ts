@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { MemoryRow } from '../../src/core/memoryAnnotations';
 import { byteSize, signedByteSize } from '../../src/core/byteSize';
 import type { ProfileCommandResult } from '../../src/extension/profileRun';
-import { hoverText, workspaceRoot } from './workspaceFixtures';
+import { groupThousands } from '../../src/core/pstatsNumbers';
+import { hoverText, lensTitles, workspaceRoot } from './workspaceFixtures';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -31,6 +32,19 @@ describe('Profile memory and Profile GC and exceptions, in the real editor', fun
     const hover = await hoverText(script, 14);
     assert.ok(hover.includes(signedByteSize(cacheLine.bytesDiff)), hover);
     assert.ok(hover.includes(byteSize(cacheLine.bytes)), hover);
+
+    // Who holds it: the lens on `_cache = {}` carries the runner's retained figures for _cache, the top root.
+    const root = result.retainers.roots[0];
+    assert.strictEqual(root.name, '_cache');
+    let lens: { line: number; title: string } | undefined;
+    for (let i = 0; i < 50 && !lens; i++) {
+      lens = (await lensTitles(script)).find(l => l.line === root.line - 1 && l.title.includes('keeps'));
+      if (!lens) await sleep(100);
+    }
+    assert.ok(lens, 'a retainer lens on the line binding _cache');
+    assert.ok(lens!.title.startsWith(
+      `memory: _cache keeps ${byteSize(root.bytes)} alive at the end (${groupThousands(root.objects)} objects, the most of any global) · allocated at line 7`),
+      lens!.title);
   });
 
   it("counts count_codes' KeyError where it is raised, and opens the GC timeline with mixed_app.py's collections", async () => {

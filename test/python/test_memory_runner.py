@@ -199,6 +199,110 @@ class AllocationsWorkloadTest(MemoryTestCase):
         statistics = dict(((s["file"], s["line"]), s) for s in self.run_result.result["statistics"])
         self.assertEqual(statistics[(ALLOCATIONS, cache_line)]["bytes"], cache["bytes"])
 
+    def test_the_cache_is_the_global_that_keeps_the_most_alive(self):
+        """The retainers block answers "who holds it": _cache (defined on line 3) keeps the 100,000 row dicts,
+        their lists, names and ids, and the 100,000 key tuples; sampled objects point at the lines that built
+        them. Sizes are sys.getsizeof; for the rows they come close to tracemalloc's own figure for the
+        comprehension's line (every row it allocated is still held by the cache, nothing else is)."""
+        block = self.run_result.result["retainers"]
+        self.assertIsNone(block["error"])
+        self.assertFalse(block["truncated"])
+        top = block["roots"][0]
+        self.assertEqual((top["module"], top["file"], top["name"], top["line"], top["type"]),
+                         ("__main__", ALLOCATIONS, "_cache", line_of(ALLOCATIONS, "_cache = {}"), "dict"))
+        types = dict((t["type"], t) for t in top["types"])
+        self.assertEqual(top["typesOmitted"], 0)
+        self.assertEqual(sum(t["bytes"] for t in top["types"]), top["bytes"])
+        self.assertEqual(sum(t["objects"] for t in top["types"]), top["objects"])
+        self.assertEqual(types["dict"]["objects"], 100001)  # the rows and the cache itself
+        self.assertEqual(types["list"]["objects"], 100000)
+        self.assertEqual(types["str"]["objects"], 100000)
+        self.assertEqual(types["tuple"]["objects"], 100000)
+        rows_line = line_of(ALLOCATIONS, '[{"id": i')
+        keys_line = line_of(ALLOCATIONS, "remember((round_")
+        for name, line in (("dict", rows_line), ("list", rows_line), ("str", rows_line), ("tuple", keys_line)):
+            site = types[name]["sites"][0]
+            self.assertEqual((site["file"], site["line"], site["origin"]), (ALLOCATIONS, line, "script"), name)
+            self.assertGreaterEqual(site["sampled"], types[name]["sampled"] - 2, name)
+            self.assertGreater(types[name]["sampled"], 50, name)
+        row_bytes = sum(types[name]["bytes"] for name in ("list", "str", "int")) + types["dict"]["bytes"] \
+            - sys.getsizeof({}) - self._cache_table_bytes()
+        traced = dict(((s["file"], s["line"]), s["bytes"]) for s in self.run_result.result["statistics"])
+        self.assertAlmostEqual(row_bytes / traced[(ALLOCATIONS, rows_line)], 1.0, delta=0.1)
+        others = [r["name"] for r in block["roots"][1:]]
+        self.assertNotIn("rows", others)  # deleted before the end
+        self.assertTrue(all(r["bytes"] < top["bytes"] / 100 for r in block["roots"][1:]), block["roots"][1:])
+
+    def _cache_table_bytes(self):
+        """The cache's own table: what getsizeof adds to an empty dict for 100,000 keys (allocated by line 15)."""
+        table = {}
+        for i in range(100000):
+            table[(i // 20000, i)] = None
+        return sys.getsizeof(table) - sys.getsizeof({})
+
+
+class RetainersTest(MemoryTestCase):
+    def test_every_kind_of_root_and_exact_sizes(self):
+        self.write("helper.py", """
+            REGISTRY = [bytearray(500) for _ in range(10)]
+        """)
+        script = self.write("main.py", """
+            import functools
+            import helper
+
+            class Store:
+                items = {}
+                label = "not a container"
+
+            @functools.lru_cache(maxsize=None)
+            def square(n):
+                return bytearray(n)
+
+            holder = [bytearray(1000) for _ in range(50)]
+            for i in range(20):
+                Store.items[i] = bytearray(2000)
+            square(3000)
+            small = 7
+        """)
+        run = run_memory(self.tmp, script)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        roots = dict((r["name"], r) for r in run.result["retainers"]["roots"])
+        holder = roots["holder"]
+        self.assertEqual((holder["module"], holder["line"], holder["objects"]), ("__main__", 13, 51))
+        self.assertEqual(holder["bytes"], sys.getsizeof([bytearray(1000) for _ in range(50)])
+                         + 50 * sys.getsizeof(bytearray(1000)))
+        by_type = dict((t["type"], t) for t in holder["types"])
+        self.assertEqual(by_type["bytearray"]["objects"], 50)
+        self.assertEqual(by_type["bytearray"]["bytes"], 50 * sys.getsizeof(bytearray(1000)))
+        self.assertEqual(by_type["bytearray"]["sites"][0]["line"], 13)
+        self.assertEqual(by_type["list"]["objects"], 1)
+        store = roots["Store.items"]
+        self.assertEqual((store["line"], store["type"]), (6, "dict"))
+        self.assertEqual(dict((t["type"], t["objects"]) for t in store["types"])["bytearray"], 20)
+        self.assertNotIn("Store.label", roots)
+        self.assertNotIn("Store", roots)
+        cache = roots["square"]
+        self.assertEqual(cache["line"], 10)  # the def line
+        self.assertIn("bytearray", [t["type"] for t in cache["types"]])
+        registry = roots["REGISTRY"]
+        self.assertEqual((registry["module"], registry["file"], registry["line"]),
+                         ("helper", os.path.join(self.tmp, "helper.py"), 2))
+        self.assertEqual(dict((t["type"], t["objects"]) for t in registry["types"])["bytearray"], 10)
+        self.assertNotIn("functools", roots)  # modules are structure, not data
+        self.assertEqual(roots["small"]["objects"], 1)
+        ranked = [r["bytes"] for r in run.result["retainers"]["roots"]]
+        self.assertEqual(ranked, sorted(ranked, reverse=True))
+
+    def test_a_program_that_raises_still_gets_its_retainers(self):
+        script = self.write("boom.py", """
+            kept = [bytes(100) for _ in range(30)]
+            raise SystemExit(3)
+        """)
+        run = run_memory(self.tmp, script)
+        self.assertEqual(run.returncode, 3)
+        kept = dict((r["name"], r) for r in run.result["retainers"]["roots"])["kept"]
+        self.assertEqual(kept["objects"], 31)
+
 
 NESTED = """
     keep = []

@@ -193,4 +193,22 @@ describe('memory of a real run (allocations.py, Python 3.12)', function () {
     const top = annotations.find(a => a.kind === 'line' && a.line === result.diff.growth[0].line - 1)!;
     assert.strictEqual(top.heat, 1);
   });
+
+  it('puts the cache first among what the globals keep alive: a lens on `_cache = {}` naming the lines that built its contents', () => {
+    const retainers = result.retainers!;
+    assert.ok(retainers, 'the 3.12 runner writes a retainers block');
+    const cache = retainers.roots[0];
+    assert.deepStrictEqual([cache.name, cache.file, cache.line], ['_cache', script, lineOf('_cache = {}')]);
+    assert.strictEqual(cache.bytes, cache.types.reduce((sum, t) => sum + t.bytes, 0));
+    const lens = annotateMemoryFile(result, script, source).find(a => a.line === cache.line - 1 && a.lensText);
+    assert.ok(lens, 'a lens on the line binding _cache');
+    assert.strictEqual(lens!.lensText,
+      `memory: _cache keeps ${byteSize(cache.bytes)} alive at the end (${groupThousands(cache.objects)} objects, the most of any global)` +
+      ` · allocated at line ${lineOf('[{"id": i')} (dict, list, str, int), line ${lineOf('remember((round_')} (tuple)`);
+    const rowsHover = memoryHoverMarkdown(result, script, lineOf('[{"id": i'))!;
+    assert.ok(rowsHover.includes('**Kept alive at the end by**'), rowsHover);
+    assert.ok(rowsHover.includes('- **\\_cache** (`allocations.py:3`) keeps'), rowsHover);
+    const rootHover = memoryHoverMarkdown(result, script, cache.line)!;
+    assert.ok(rootHover.includes(`in ${groupThousands(cache.objects)} objects (${groupThousands(cache.bytes)} bytes`), rootHover);
+  });
 });
