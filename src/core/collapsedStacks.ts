@@ -353,22 +353,24 @@ export class SampledProfileBuilder {
   private readonly files: string[] = [];
   private readonly kinds: FrameKind[] = [];
   private readonly minLines: number[] = [];
-  private readonly frameByKey = new Map<string, number>();
+  /** name → file → index: two lookups of strings the parser already holds, no key string built per frame. */
+  private readonly frameByNameFile = new Map<string, Map<string, number>>();
   private readonly stacks: StackSample[] = [];
   private readonly threadByKey = new Map<string, number>();
   private readonly threadRoots: ThreadRoot[] = [];
   private totalWeight = 0;
 
   frameIndex(name: string, file: string, kind: FrameKind): number {
-    const key = `${name}\0${file}`;
-    let index = this.frameByKey.get(key);
+    let byFile = this.frameByNameFile.get(name);
+    if (byFile === undefined) this.frameByNameFile.set(name, byFile = new Map());
+    let index = byFile.get(file);
     if (index === undefined) {
       index = this.names.length;
       this.names.push(name);
       this.files.push(file);
       this.kinds.push(kind);
       this.minLines.push(0);
-      this.frameByKey.set(key, index);
+      byFile.set(file, index);
     }
     return index;
   }

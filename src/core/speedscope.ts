@@ -88,8 +88,11 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
     }
     const unitSeconds = SECONDS_PER_UNIT[optionalString(p, 'unit') ?? 'none'];
     const nameMatch = PROFILE_NAME.exec(optionalString(p, 'name') ?? '');
-    // Identical stacks of this thread: one StackSample, weights summed.
-    const merged = new Map<string, { frames: number[]; lines: number[]; weight: number; root: ThreadRoot }>();
+    // Identical stacks of this thread: one StackSample, weights summed. Samples repeat the same few stacks, so
+    // each distinct list of frame indices is found by a numeric hash (checked element by element) and resolved
+    // once, instead of building a string key per sample.
+    const distinct = new Map<number, DistinctStack[]>();
+    const order: DistinctStack[] = [];
     for (let si = 0; si < samples.length; si++) {
       const stack = samples[si];
       if (!Array.isArray(stack)) throw new ProfileFormatError(`${where}.samples[${si}] should be a list of frame indices`);
@@ -98,6 +101,19 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
         throw new ProfileFormatError(`${where}.weights[${si}] should be a non-negative number`);
       }
       const count = unitSeconds === undefined || period === undefined ? Math.round(w) : Math.round((w * unitSeconds) / period);
+      const hash = stackHash(stack);
+      let bucket = distinct.get(hash);
+      if (bucket === undefined) distinct.set(hash, bucket = []);
+      let found = bucket.find(d => sameIndices(d.stack, stack));
+      if (found === undefined) {
+        found = { stack, firstSample: si, count: 0 };
+        bucket.push(found);
+        order.push(found);
+      }
+      found.count += count;
+    }
+    const merged = new Map<string, { frames: number[]; lines: number[]; weight: number; root: ThreadRoot }>();
+    for (const { stack, firstSample: si, count } of order) {
       const rootInfo: ThreadRoot = {};
       if (nameMatch) {
         if (nameMatch[1] !== undefined) rootInfo.pid = nameMatch[1];
@@ -142,6 +158,32 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
     }
   });
   return builder.build('py-spy', { ...options, rateHz });
+}
+
+interface DistinctStack {
+  readonly stack: readonly unknown[];
+  /** The first sample with this stack, for error messages. */
+  readonly firstSample: number;
+  count: number;
+}
+
+/** A 52-bit hash of a sample's frame indices (two 32-bit FNV-style halves); anything not a number hashes as -1. */
+function stackHash(stack: readonly unknown[]): number {
+  let a = 0x811c9dc5 | 0;
+  let b = stack.length | 0;
+  for (let k = 0; k < stack.length; k++) {
+    const v = stack[k];
+    const x = typeof v === 'number' ? v | 0 : -1;
+    a = Math.imul(a ^ x, 16777619);
+    b = Math.imul(b ^ (x + 0x9e3779b9), 2246822519);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+}
+
+function sameIndices(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function frameRole(builder: SampledProfileBuilder, name: string, file: string, line: number): FrameRole {

@@ -1,0 +1,51 @@
+/**
+ * Opening big sampled profile files (issue 11): a py-spy collapsed file of 1,000,000 samples over 200,000 unique
+ * stacks and a ~100 MB speedscope file, both seeded. Floors measured in the same run: reading the file and
+ * splitting its lines (collapsed) / reading it and JSON.parse (speedscope) — what any reader pays. Not a test:
+ * nothing here asserts a time.
+ *
+ *   npm run build && npx tsc -p . && node out/bench/profileFiles.bench.js
+ *
+ * speedscope's own importer is not compared: the speedscope package ships it only inside its browser bundle
+ * (React app, DOM), which does not run in Node.
+ */
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseCollapsedStacks } from '../src/core/collapsedStacks';
+import { parseSpeedscope } from '../src/core/speedscope';
+import { syntheticCollapsed, syntheticSpeedscope } from './sampledFiles';
+import { medianMs } from './timing';
+
+interface Row { readonly case: string; readonly floorMs: number; readonly oursMs: number }
+
+function bench(file: string, label: string, floor: (text: string) => unknown, ours: (text: string) => unknown): Row {
+  const floorMs = medianMs(5, () => floor(readFileSync(file, 'utf8')));
+  const oursMs = medianMs(5, () => ours(readFileSync(file, 'utf8')));
+  return { case: label, floorMs, oursMs };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'pyrometer-bench-files-'));
+try {
+  const collapsedPath = path.join(dir, 'big.collapsed');
+  writeFileSync(collapsedPath, syntheticCollapsed(1_000_000, 200_000));
+  const speedscopePath = path.join(dir, 'big.speedscope.json');
+  writeFileSync(speedscopePath, syntheticSpeedscope(100e6));
+  const mb = (p: string) => (readFileSync(p).length / 1e6).toFixed(1);
+  const check = parseCollapsedStacks(readFileSync(collapsedPath, 'utf8'));
+  const rows = [
+    bench(collapsedPath, `py-spy collapsed, ${check.stacks!.totalWeight.toLocaleString('en-US')} samples over ` +
+      `${check.stacks!.stacks.length.toLocaleString('en-US')} stacks (${mb(collapsedPath)} MB): read + parse + model vs read + split lines`,
+    text => text.split('\n'), text => parseCollapsedStacks(text)),
+    bench(speedscopePath, `speedscope JSON (${mb(speedscopePath)} MB): read + parse + model vs read + JSON.parse`,
+      text => JSON.parse(text), text => parseSpeedscope(text)),
+  ];
+  console.log(`Profile file parsing — ${new Date().toISOString()}`);
+  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; node ${process.version}; median of 5`);
+  console.log('');
+  console.log('| case | floor (ms) | Pyrometer (ms) | ratio |');
+  console.log('|---|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.case} | ${r.floorMs.toFixed(0)} | ${r.oursMs.toFixed(0)} | ${(r.oursMs / r.floorMs).toFixed(2)}× |`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
