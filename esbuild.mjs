@@ -6,6 +6,11 @@ const common = { bundle: true, minify: production, sourcemap: !production, logLe
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'],
+    // Marks for src/extension/activationTiming.ts: the bundle's first and last statements.
+    banner: { js: '"use strict"; var __pyrometerBundleStartMs = performance.now();' },
+    footer: { js: 'var __pyrometerBundleEndMs = performance.now();' } }),
+  esbuild.build({ ...common, entryPoints: ['src/extension/languageClientBundle.ts'], outfile: 'dist/languageClient.js',
     platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js',
     platform: 'node', format: 'cjs', target: 'node18' }),

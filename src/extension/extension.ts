@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServerSettings } from '../protocol/serverRequests';
 import { onConfigChange, readConfig } from './config';
+import { activationTiming, PyrometerExports } from './activationTiming';
 import { createFlameGraphPanel } from './flameGraphPanel';
 import { FunctionTableView } from './functionTableView';
 import { HeatDecorations } from './heatDecorations';
@@ -27,7 +28,8 @@ import { profileStartup, StartupReports } from './startupCommand';
 import { RunStatusBar } from './statusBar';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
-export function activate(context: vscode.ExtensionContext) {
+export function activate(context: vscode.ExtensionContext): PyrometerExports {
+  const activateStartMs = performance.now();
   const output = vscode.window.createOutputChannel('Pyrometer');
   const history = new RunHistory(context.storageUri ?? context.globalStorageUri);
   let shownRun: ShownRun | undefined;
@@ -136,6 +138,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);
+  return { activation: activationTiming(activateStartMs) };
 }
 
 export function deactivate(): void {

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { FlameGraphRequest } from '../core/flameLayout';
-import { LanguageClient, State, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MemorySortKey } from '../core/memoryAnnotations';
 import {
   AllocationsResult, GcTimelineResult, FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
 } from '../protocol/serverRequests';
+
+type LanguageClientBundle = typeof import('./languageClientBundle');
 
 /**
  * The language server, started on first need (never at activation): it holds profiles and parses them,
@@ -16,15 +18,16 @@ export class ServerClient implements vscode.Disposable {
   private readonly activeRunChanged = new vscode.EventEmitter<string | null>();
   readonly onActiveRunChanged = this.activeRunChanged.event;
   private restartsSeen = 0;
+  private bundle: LanguageClientBundle | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void) {}
 
   get isRunning(): boolean {
-    return this.client?.state === State.Running;
+    return this.client !== undefined && this.client.state === this.bundle?.State.Running;
   }
 
   async get(): Promise<LanguageClient> {
-    if (this.client?.state === State.Running) return this.client;
+    if (this.client && this.isRunning) return this.client;
     this.starting ??= this.start();
     return this.starting;
   }
@@ -71,14 +74,11 @@ export class ServerClient implements vscode.Disposable {
   }
 
   private async start(): Promise<LanguageClient> {
-    const module = this.context.asAbsolutePath('dist/server.js');
-    const client = new LanguageClient('pyrometer', 'Pyrometer', {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-    }, {
-      documentSelector: [{ scheme: 'file', language: 'python' }],
-      outputChannelName: 'Pyrometer Language Server',
-    });
+    // Loaded here, not imported: see languageClientBundle.ts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle: LanguageClientBundle = this.bundle ??= require(this.context.asAbsolutePath('dist/languageClient.js'));
+    const { State } = bundle;
+    const client = bundle.createLanguageClient(this.context.asAbsolutePath('dist/server.js'));
     client.onNotification(Notifications.activeRunChanged, (p: { runId: string | null }) => this.activeRunChanged.fire(p.runId));
     client.onDidChangeState(e => {
       // The client restarts a crashed server by itself; the store must be reloaded into the new process.

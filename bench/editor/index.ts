@@ -1,0 +1,116 @@
+// npm run bench, last step (scripts/bench-editor.sh): Pyrometer's cost inside the real editor, measured in
+// code-server's extension host. Not a test: nothing asserts a time; the table is printed and written to
+// test-results/bench-editor.md.
+//  - activation: what the extension measured of itself (src/extension/activationTiming.ts) and the bundle sizes;
+//  - end to end: from a 1 s script's exit (it writes time.time() as its last act) to its CodeLens being served
+//    by the editor's CodeLens provider command, against the script's own run time;
+//  - extension host responsiveness: the largest event-loop delay seen by a 5 ms timer while Pyrometer works
+//    (a cProfile run end to end; opening a 20 MB collapsed file), against the same timer left idle as long.
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { PyrometerExports } from '../../src/extension/activationTiming';
+import { syntheticCollapsed } from '../sampledFiles';
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** The largest delay of a 5 ms interval timer while `work` runs. */
+async function maxLagMs(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 5);
+    last = now;
+  }, 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return worst;
+}
+
+/** When the cProfile lens of the def on `line` (0-based) is first served. */
+async function waitForLens(uri: vscode.Uri, line: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    if (lenses?.some(l => l.range.start.line === line && l.command?.title.startsWith('cum '))) return Date.now();
+    await sleep(2);
+  }
+  throw new Error(`no cProfile CodeLens on line ${line + 1} within ${timeoutMs} ms`);
+}
+
+const WORKLOAD = `import os, time
+
+def spin(seconds):
+    end = time.perf_counter() + seconds
+    n = 0
+    while time.perf_counter() < end:
+        n += 1
+    return n
+
+def main():
+    return spin(1.0)
+
+main()
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_exit_ms.txt"), "w") as out:
+    out.write(repr(time.time() * 1000))
+`;
+
+export async function run(): Promise<void> {
+  const repoRoot = path.resolve(__dirname, '..', '..', '..');
+  const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const rows: string[] = [];
+
+  const ext = vscode.extensions.getExtension<PyrometerExports>('pyrometer.pyrometer')!;
+  const exports = ext.isActive ? ext.exports : await ext.activate();
+  const size = async (f: string) => (await fs.stat(path.join(repoRoot, 'dist', f))).size / 1024;
+  rows.push(`| activation: evaluating dist/extension.js's modules | ${exports.activation.evaluateMs?.toFixed(1) ?? 'n/a'} ms | goal (with activate) < 30 ms |`);
+  rows.push(`| activation: activate() | ${exports.activation.activateMs.toFixed(1)} ms | |`);
+  rows.push(`| main bundle dist/extension.js | ${(await size('extension.js')).toFixed(0)} KB | goal < 300 KB (language client ${(await size('languageClient.js')).toFixed(0)} KB, server ${(await size('server.js')).toFixed(0)} KB: loaded on first need / own process) |`);
+
+  // End to end on a 1 s workload, three times; the median.
+  const script = path.join(folder, 'bench_one_second.py');
+  const exitFile = path.join(folder, 'bench_exit_ms.txt');
+  await fs.writeFile(script, WORKLOAD);
+  const latencies: number[] = [];
+  const lags: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await fs.rm(exitFile, { force: true });
+    const uri = vscode.Uri.file(script);
+    await vscode.window.showTextDocument(uri);
+    let lensAt = 0;
+    lags.push(await maxLagMs(async () => {
+      const lens = waitForLens(uri, 2, 60_000); // def spin
+      await vscode.commands.executeCommand('pyrometer.profileCProfile', uri);
+      lensAt = await lens;
+    }));
+    const exitMs = Number(await fs.readFile(exitFile, 'utf8'));
+    latencies.push(lensAt - exitMs);
+    await vscode.commands.executeCommand('pyrometer.hideResults');
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  rows.push(`| end to end: script exit → CodeLens served (1 s workload, median of 3) | ${median(latencies).toFixed(0)} ms | ${(median(latencies) / 1000 * 100).toFixed(0)}% of the script's run; goal < 300 ms |`);
+
+  // Opening a 20 MB collapsed file (parsed in the server).
+  const big = path.join(folder, 'bench_big.collapsed');
+  await fs.writeFile(big, syntheticCollapsed(300_000, 60_000));
+  const idleLag = await maxLagMs(() => sleep(3000));
+  const openLag = await maxLagMs(async () => {
+    await vscode.commands.executeCommand('pyrometer.openProfileFile', vscode.Uri.file(big));
+  });
+  rows.push(`| extension host: largest event-loop delay while idle for 3 s (the floor) | ${idleLag.toFixed(1)} ms | |`);
+  rows.push(`| extension host: largest delay during a cProfile run, end to end (worst of 3) | ${Math.max(...lags).toFixed(1)} ms | ${(Math.max(...lags) / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms |`);
+  rows.push(`| extension host: largest delay opening a ${((await fs.stat(big)).size / 1e6).toFixed(0)} MB collapsed file | ${openLag.toFixed(1)} ms | ${(openLag / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms |`);
+  for (const f of [script, big, exitFile]) await fs.rm(f, { force: true });
+
+  const table = [`Pyrometer in the editor — ${new Date().toISOString()}`,
+    `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; VS Code ${vscode.version} (code-server), extension host node ${process.version}`,
+    '', '| measure | figure | context |', '|---|---:|---|', ...rows].join('\n');
+  console.log(table);
+  await fs.mkdir(path.join(repoRoot, 'test-results'), { recursive: true });
+  await fs.writeFile(path.join(repoRoot, 'test-results', 'bench-editor.md'), table + '\n');
+}
