@@ -124,6 +124,7 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
           else frameByText.set(segment, frame);
         }
       }
+      if (!Number.isSafeInteger(line)) fail(lineNo, `a frame's line number at column ${pos + 1} is too large (more than 2^53)`);
       frames.push(frame);
       lines.push(line);
       builder.noteLine(frame, line);
@@ -398,7 +399,11 @@ export class SampledProfileBuilder {
     return index;
   }
 
+  /** Throws ProfileFormatError when the samples add up past 2^53 (no profiler records that many; sums would be inexact). */
   addStack(frames: readonly number[], lines: readonly number[], weight: number, thread: number): void {
+    if (!Number.isSafeInteger(this.totalWeight + weight)) {
+      throw new ProfileFormatError(`The sample counts add up to more than 2^53 (${this.totalWeight} + ${weight}): the counts are not a profiler's.`);
+    }
     this.stacks.push({ frames, lines, weight, thread });
     this.totalWeight += weight;
   }

@@ -53,7 +53,7 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
   const profiles = asArray(root.profiles, 'profiles').map((p, i) => asObject(p, () => `profiles[${i}]`));
   profiles.forEach((p, i) => {
     if (p.type === 'evented') {
-      throw new ProfileFormatError(`Profile ${i + 1} ("${String(p.name ?? '')}") of this speedscope file is an "evented" profile (open/close events, as written by tracing profilers); Pyrometer reads only "sampled" profiles. It reads ${SPEEDSCOPE_FORMATS}.`);
+      throw new ProfileFormatError(`Profile ${i + 1} ("${optionalString(p, 'name') ?? ''}") of this speedscope file is an "evented" profile (open/close events, as written by tracing profilers); Pyrometer reads only "sampled" profiles. It reads ${SPEEDSCOPE_FORMATS}.`);
     }
     if (p.type !== 'sampled') {
       throw new ProfileFormatError(`Profile ${i + 1} of this speedscope file has type ${JSON.stringify(p.type)}; Pyrometer reads ${SPEEDSCOPE_FORMATS}.`);
@@ -98,6 +98,9 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
         throw new ProfileFormatError(`${where}.weights[${si}] should be a non-negative number`);
       }
       const count = unitSeconds === undefined || period === undefined ? Math.round(w) : Math.round((w * unitSeconds) / period);
+      if (!Number.isSafeInteger(count)) {
+        throw new ProfileFormatError(`${where}.weights[${si}] (${w}) is ${count === Infinity ? 'infinitely' : 'too'} many samples (more than 2^53) at one sample per ${period ?? 1} s: the weights are not py-spy's.`);
+      }
       const rootInfo: ThreadRoot = {};
       if (nameMatch) {
         if (nameMatch[1] !== undefined) rootInfo.pid = nameMatch[1];
