@@ -17,7 +17,8 @@ export class ServerClient implements vscode.Disposable {
   readonly onActiveRunChanged = this.activeRunChanged.event;
   private restartsSeen = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void,
+    private readonly initialSettings?: () => ServerSettings) {}
 
   get isRunning(): boolean {
     return this.client?.state === State.Running;
@@ -78,6 +79,8 @@ export class ServerClient implements vscode.Disposable {
     }, {
       documentSelector: [{ scheme: 'file', language: 'python' }],
       outputChannelName: 'Pyrometer Language Server',
+      // Read at every (re)start, so a restarted server has the current caps before any run is loaded.
+      initializationOptions: () => this.initialSettings?.(),
     });
     client.onNotification(Notifications.activeRunChanged, (p: { runId: string | null }) => this.activeRunChanged.fire(p.runId));
     client.onDidChangeState(e => {
