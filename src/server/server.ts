@@ -29,6 +29,7 @@ import { filePathOf } from './documentAnnotations';
 import { DocumentAnnotations } from './documentAnnotations';
 import { megabytes, ProfileStore, ProfileTooLargeError, StoredRun } from './profileStore';
 import { exportRun } from './runExport';
+import { sweepStaleTempDirs } from '../runners/tempRoot';
 
 /** The language server: owns the profiles, parses them off the extension host, answers what editors draw. */
 const connection = createConnection(ProposedFeatures.all);
@@ -273,4 +274,8 @@ connection.onHover((params): Hover | null => {
 
 documents.onDidClose(e => annotations.forget(e.document.uri));
 documents.listen(connection);
+// Temporary files of a server (or extension host) that crashed are removed when the next one starts; live ones stay.
+void sweepStaleTempDirs().then(removed => {
+  if (removed.length > 0) connection.console.log(`Pyrometer: removed ${removed.length} temporary folder(s) left by processes that ended: ${removed.join(', ')}`);
+});
 connection.listen();
