@@ -100,18 +100,21 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
       }
       if (frame === undefined) {
         let segment = stack.slice(pos, segEnd);
-        if (parenDepth(segment) > 0) {
-          // A file name holding ';' splits a frame: extend to the ';' where its parentheses close, if any.
+        let depth = parenDepth(segment);
+        if (depth > 0) {
+          // A file name holding ';' splits a frame: extend to the ';' where its parentheses close, if any, over at
+          // most MAX_SEMICOLONS_IN_FRAME more ';' (so each segment is rescanned a bounded number of times and a
+          // line of unbalanced '(' stays linear, not quadratic).
           let extended = segEnd;
-          while (extended < stack.length) {
-            const more = stack.indexOf(';', extended + 1);
-            extended = more < 0 ? stack.length : more;
-            if (parenDepth(stack.slice(pos, extended)) <= 0) break;
+          for (let more = 0; more < MAX_SEMICOLONS_IN_FRAME && extended < stack.length && depth > 0; more++) {
+            const next = stack.indexOf(';', extended + 1);
+            const to = next < 0 ? stack.length : next;
+            depth += parenDepth(stack.slice(extended, to));
+            extended = to;
           }
-          const whole = stack.slice(pos, extended);
-          if (parenDepth(whole) === 0) {
+          if (depth === 0) {
             segEnd = extended;
-            segment = whole;
+            segment = stack.slice(pos, extended);
           }
         }
         if (segment === '') fail(lineNo, `it has an empty frame at column ${pos + 1}`);
@@ -124,6 +127,7 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
           else frameByText.set(segment, frame);
         }
       }
+      if (!Number.isSafeInteger(line)) fail(lineNo, `a frame's line number at column ${pos + 1} is too large (more than 2^53)`);
       frames.push(frame);
       lines.push(line);
       builder.noteLine(frame, line);
@@ -133,6 +137,9 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
   }
   return builder.build('py-spy', options);
 }
+
+/** How many ';' a frame's file name may hold (py-spy writes them unescaped); more is taken as separate frames. */
+const MAX_SEMICOLONS_IN_FRAME = 32;
 
 /** For text[from, end) ending in `:DIGITS)`, the index of that ':'; else -1. */
 function lineSuffixStart(text: string, from: number, end: number): number {
@@ -254,9 +261,14 @@ function canFollowProcess(stack: string, pos: number): boolean {
 
 /** Whether the segment at pos reads as a frame `name (…`: a ` (` before the next `;`. */
 function looksLikeFrame(stack: string, pos: number): boolean {
-  const semi = stack.indexOf(';', pos);
-  const paren = stack.indexOf(' (', pos);
-  return paren > pos && (semi < 0 || paren < semi);
+  // Looks only up to the next ';' (an indexOf of ' (' over the rest of the stack would make a line of many
+  // quote-semicolons quadratic).
+  let end = stack.indexOf(';', pos);
+  if (end < 0) end = stack.length;
+  for (let i = pos + 1; i < end - 1; i++) {
+    if (stack.charCodeAt(i) === 32 && stack.charCodeAt(i + 1) === 40) return true;
+  }
+  return false;
 }
 
 /**
@@ -400,7 +412,11 @@ export class SampledProfileBuilder {
     return index;
   }
 
+  /** Throws ProfileFormatError when the samples add up past 2^53 (no profiler records that many; sums would be inexact). */
   addStack(frames: readonly number[], lines: readonly number[], weight: number, thread: number): void {
+    if (!Number.isSafeInteger(this.totalWeight + weight)) {
+      throw new ProfileFormatError(`The sample counts add up to more than 2^53 (${this.totalWeight} + ${weight}): the counts are not a profiler's.`);
+    }
     this.stacks.push({ frames, lines, weight, thread });
     this.totalWeight += weight;
   }

@@ -2,6 +2,7 @@ import { frameKindOf, resolveFrameFile } from './frameFiles';
 import {
   asArray, asObject, JsonObject, numberField, Where, optionalBoolean, optionalNumber, optionalString, parseResultRoot, stringField,
 } from './jsonFields';
+import { ProfileFormatError } from './profileErrors';
 import type {
   CallEdgeStats, Frame, FunctionStats, Profile, PythonBuild, RunMetadata, TargetException,
 } from './profileModel';
@@ -75,7 +76,11 @@ export function parseRunMetadata(m: JsonObject): RunMetadata {
     tool: optionalString(m, 'tool') ?? 'cProfile',
     python,
     platform: optionalString(m, 'platform') ?? '',
-    argv: asArray(m.argv ?? [], 'metadata.argv').map(String),
+    argv: asArray(m.argv ?? [], 'metadata.argv').map((a, i) => {
+      // Not String(a): an object with a non-callable toString (forged JSON) would throw a TypeError.
+      if (typeof a !== 'string') throw new ProfileFormatError(`metadata.argv[${i}] should be a string`);
+      return a;
+    }),
     cwd: stringField(m, 'cwd', 'metadata'),
     script: optionalString(m, 'script') ?? '',
     startedAt: optionalString(m, 'startedAt') ?? '',

@@ -53,7 +53,7 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
   const profiles = asArray(root.profiles, 'profiles').map((p, i) => asObject(p, () => `profiles[${i}]`));
   profiles.forEach((p, i) => {
     if (p.type === 'evented') {
-      throw new ProfileFormatError(`Profile ${i + 1} ("${String(p.name ?? '')}") of this speedscope file is an "evented" profile (open/close events, as written by tracing profilers); Pyrometer reads only "sampled" profiles. It reads ${SPEEDSCOPE_FORMATS}.`);
+      throw new ProfileFormatError(`Profile ${i + 1} ("${optionalString(p, 'name') ?? ''}") of this speedscope file is an "evented" profile (open/close events, as written by tracing profilers); Pyrometer reads only "sampled" profiles. It reads ${SPEEDSCOPE_FORMATS}.`);
     }
     if (p.type !== 'sampled') {
       throw new ProfileFormatError(`Profile ${i + 1} of this speedscope file has type ${JSON.stringify(p.type)}; Pyrometer reads ${SPEEDSCOPE_FORMATS}.`);
@@ -93,6 +93,7 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
     // once, instead of building a string key per sample.
     const distinct = new Map<number, DistinctStack[]>();
     const order: DistinctStack[] = [];
+    const byText = new Map<string, DistinctStack>();
     for (let si = 0; si < samples.length; si++) {
       const stack = samples[si];
       if (!Array.isArray(stack)) throw new ProfileFormatError(`${where}.samples[${si}] should be a list of frame indices`);
@@ -101,13 +102,20 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
         throw new ProfileFormatError(`${where}.weights[${si}] should be a non-negative number`);
       }
       const count = unitSeconds === undefined || period === undefined ? Math.round(w) : Math.round((w * unitSeconds) / period);
+      if (!Number.isSafeInteger(count)) {
+        throw new ProfileFormatError(`${where}.weights[${si}] (${w}) is ${count === Infinity ? 'infinitely' : 'too'} many samples (more than 2^53) at one sample per ${period ?? 1} s: the weights are not py-spy's.`);
+      }
       const hash = stackHash(stack);
       let bucket = distinct.get(hash);
       if (bucket === undefined) distinct.set(hash, bucket = []);
-      let found = bucket.find(d => sameIndices(d.stack, stack));
+      // A crafted file could make many stacks share a hash: past a few, they are keyed by their text instead, so
+      // the search per sample stays bounded.
+      let found = bucket.find(d => sameIndices(d.stack, stack)) ??
+        (bucket.length < MAX_HASH_BUCKET ? undefined : byText.get(stack.join(',')));
       if (found === undefined) {
         found = { stack, firstSample: si, count: 0 };
-        bucket.push(found);
+        if (bucket.length < MAX_HASH_BUCKET) bucket.push(found);
+        else byText.set(stack.join(','), found);
         order.push(found);
       }
       found.count += count;
@@ -159,6 +167,8 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
   });
   return builder.build('py-spy', { ...options, rateHz });
 }
+
+const MAX_HASH_BUCKET = 8;
 
 interface DistinctStack {
   readonly stack: readonly unknown[];

@@ -9,6 +9,8 @@ export interface PyrometerConfig {
   readonly maxRunsKept: number;
   readonly callSiteMinPercent: number;
   readonly maxOutputMegabytes: number;
+  /** Cap on the estimated memory of the profiles the language server holds. */
+  readonly maxProfileMegabytes: number;
   readonly lineTimingEngine: LineTimingEngineChoice;
   /** tracemalloc traceback depth (1–100). */
   readonly memoryFrames: number;
@@ -26,6 +28,7 @@ export function readConfig(scope?: vscode.Uri): PyrometerConfig {
     maxRunsKept: Math.max(1, c.get<number>('maxRunsKept', 20)),
     callSiteMinPercent: Math.max(0, c.get<number>('callSiteMinPercent', 2)),
     maxOutputMegabytes: Math.max(1, c.get<number>('maxOutputMegabytes', 10)),
+    maxProfileMegabytes: Math.max(16, c.get<number>('maxProfileMegabytes', 512)),
     memoryFrames: Math.min(100, Math.max(1, Math.round(c.get<number>('memory.tracebackFrames', 1)))),
     memoryIntervalSeconds: Math.max(0, c.get<number>('memory.snapshotIntervalSeconds', 0)),
     lineTimingEngine: LINE_TIMING_ENGINES.find(e => e === c.get<string>('lineTiming.engine')) ?? 'auto',

@@ -36,6 +36,9 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
   const server = new ServerClient(context, () => {
     void vscode.window.showWarningMessage('Pyrometer: the profile server stopped unexpectedly and was restarted; the shown run was reloaded.');
     void shownRun?.restore();
+  }, () => {
+    const config = readConfig();
+    return { callSiteMinPercent: config.callSiteMinPercent, maxProfileMegabytes: config.maxProfileMegabytes };
   });
   shownRun = new ShownRun(context.workspaceState, history, server);
   const status = new RunStatusBar();
@@ -60,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
     { title: 'Pyrometer: Import Flame Graph', emptyMessage: 'No import profile yet: run "Pyrometer: Profile imports" first.' });
   const sendSettings = () => {
     if (!server.isRunning) return;
-    const settings: ServerSettings = { callSiteMinPercent: readConfig().callSiteMinPercent };
+    const config = readConfig();
+    const settings: ServerSettings = { callSiteMinPercent: config.callSiteMinPercent, maxProfileMegabytes: config.maxProfileMegabytes };
     void server.settings(settings);
   };
 

@@ -8,12 +8,13 @@ import { LanguageClient, State, TransportKind } from 'vscode-languageclient/node
 export { State };
 export type { LanguageClient };
 
-export function createLanguageClient(serverModule: string): LanguageClient {
+export function createLanguageClient(serverModule: string, initializationOptions: () => unknown): LanguageClient {
   return new LanguageClient('pyrometer', 'Pyrometer', {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   }, {
     documentSelector: [{ scheme: 'file', language: 'python' }],
     outputChannelName: 'Pyrometer Language Server',
+    initializationOptions,
   });
 }

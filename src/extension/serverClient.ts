@@ -20,7 +20,8 @@ export class ServerClient implements vscode.Disposable {
   private restartsSeen = 0;
   private bundle: LanguageClientBundle | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void,
+    private readonly initialSettings?: () => ServerSettings) {}
 
   get isRunning(): boolean {
     return this.client !== undefined && this.client.state === this.bundle?.State.Running;
@@ -78,7 +79,8 @@ export class ServerClient implements vscode.Disposable {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bundle: LanguageClientBundle = this.bundle ??= require(this.context.asAbsolutePath('dist/languageClient.js'));
     const { State } = bundle;
-    const client = bundle.createLanguageClient(this.context.asAbsolutePath('dist/server.js'));
+    // initializationOptions are read at every (re)start, so a restarted server has the current caps before any run is loaded.
+    const client = bundle.createLanguageClient(this.context.asAbsolutePath('dist/server.js'), () => this.initialSettings?.());
     client.onNotification(Notifications.activeRunChanged, (p: { runId: string | null }) => this.activeRunChanged.fire(p.runId));
     client.onDidChangeState(e => {
       // The client restarts a crashed server by itself; the store must be reloaded into the new process.

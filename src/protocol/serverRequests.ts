@@ -109,7 +109,11 @@ export type ExportRunResult =
   /** notLoaded: the server does not hold the run (evicted, or the server restarted): load it and ask again. */
   | { readonly ok: false; readonly error: string; readonly notLoaded?: boolean };
 
-export interface ServerSettings { readonly callSiteMinPercent: number }
+export interface ServerSettings {
+  readonly callSiteMinPercent: number;
+  /** Cap on the estimated memory of the profiles the server holds (pyrometer.maxProfileMegabytes); 512 when absent. */
+  readonly maxProfileMegabytes?: number;
+}
 
 export interface AllocationsParams { readonly sortBy: MemorySortKey }
 /** The shown run's allocating lines and the tracebacks of the growing ones; null when it is not a tracemalloc run. */

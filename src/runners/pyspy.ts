@@ -263,7 +263,9 @@ const SAMPLES = /Samples: (\d+) Errors: (\d+)/;
  * Separates py-spy's status lines from the script's output on their shared stdout, as a stream: text is forwarded
  * as soon as it cannot be the start of a status line (a partial line of the script's goes out at once).
  * py-spy prints one empty line after `Sampling process …` and one before `Stopped sampling …`: exactly those two
- * are dropped too (the first empty line after the former; an empty line directly before any status line).
+ * are dropped too (the first empty line after the former; an empty line directly before any other status line).
+ * The script's output may come before `Sampling process …` (py-spy slow to start): a trailing empty line of the
+ * script's is kept then.
  */
 export class PySpyOutputFilter {
   readonly statusLines: string[] = [];
@@ -330,8 +332,13 @@ export class PySpyOutputFilter {
     const bare = text.endsWith('\r') ? text.slice(0, -1) : text;
     const plain = bare.replace(ANSI, '');
     if (plain.startsWith(STATUS_PREFIX)) {
-      this.heldBlank = false; // py-spy's own empty line before "Stopped sampling …"
-      this.status(plain.slice(STATUS_PREFIX.length));
+      const status = plain.slice(STATUS_PREFIX.length);
+      // py-spy prints an empty line of its own before "Stopped sampling …" (dropped), none before "Sampling
+      // process …": that line can come after the script's first output when py-spy is slow to start (a loaded
+      // machine), so an empty line held then is the script's and goes out.
+      if (status.startsWith('Sampling process')) this.releaseBlank(parts);
+      else this.heldBlank = false;
+      this.status(status);
       return;
     }
     if (bare === '') {

@@ -27,26 +27,38 @@ import { loadProfileFile } from '../runners/profileFile';
 import { sampledLineHoverMarkdown } from '../core/sampleHover';
 import { filePathOf } from './documentAnnotations';
 import { DocumentAnnotations } from './documentAnnotations';
-import { ProfileStore } from './profileStore';
+import { megabytes, ProfileStore, ProfileTooLargeError, StoredRun } from './profileStore';
 import { exportRun } from './runExport';
+import { sweepStaleTempDirs } from '../runners/tempRoot';
 
 /** The language server: owns the profiles, parses them off the extension host, answers what editors draw. */
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const store = new ProfileStore();
+const DEFAULT_MAX_PROFILE_MEGABYTES = 512;
+const store = new ProfileStore(10, DEFAULT_MAX_PROFILE_MEGABYTES * 1024 * 1024);
 let settings: ServerSettings = { callSiteMinPercent: 2 };
+const capBytes = (): number => (settings.maxProfileMegabytes ?? DEFAULT_MAX_PROFILE_MEGABYTES) * 1024 * 1024;
 const newAnnotations = () => new DocumentAnnotations(() => ({ callSiteMinFraction: settings.callSiteMinPercent / 100 }));
 let annotations = newAnnotations();
 /** Where each loaded run came from: export copies a cProfile run's own .prof. */
 const sources = new Map<string, RunSource>();
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    codeLensProvider: { resolveProvider: false },
-    hoverProvider: true,
-  },
-}));
+connection.onInitialize((params) => {
+  // The settings as they are when the server starts (and restarts): ServerSettings, from the extension.
+  const initial = params.initializationOptions as Partial<ServerSettings> | undefined;
+  if (typeof initial?.callSiteMinPercent === 'number') settings = { ...settings, callSiteMinPercent: initial.callSiteMinPercent };
+  if (typeof initial?.maxProfileMegabytes === 'number') {
+    settings = { ...settings, maxProfileMegabytes: initial.maxProfileMegabytes };
+    store.setMaxBytes(capBytes());
+  }
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+    },
+  };
+});
 
 function activeAnnotationsFor(uri: string) {
   const run = store.active();
@@ -67,6 +79,11 @@ async function loadProfile(source: RunSource): Promise<{ profile: Profile; file?
     case 'memory': return { profile: await loadMemoryProfile(source.resultPath) };
     case 'events': return { profile: await loadEventsProfile(source.resultPath) };
     case 'file': {
+      // Refused before reading: the text alone would take twice the file's size in memory.
+      const fileBytes = (await fs.stat(source.path)).size;
+      if (fileBytes > capBytes()) {
+        throw new ProfileFormatError(`${path.basename(source.path)} is ${megabytes(fileBytes)} MB, more than the ${megabytes(capBytes())} MB of profiles Pyrometer keeps in memory (setting pyrometer.maxProfileMegabytes). Raise the setting to open it.`);
+      }
       const content = await loadProfileFile({ path: source.path, pathMappings: source.pathMappings, pstats: source.pstats });
       if (content.kind === 'imports') {
         throw new ProfileFormatError('This is a -X importtime log: it holds imports, not functions or stacks, so it cannot be shown as a run. Open it in the editor to see its import flame graph.');
@@ -117,13 +134,33 @@ connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<Lo
       },
     };
   } catch (e) {
-    const message = e instanceof ProfileFormatError || e instanceof PySpyProfileError
+    const message = e instanceof ProfileFormatError || e instanceof PySpyProfileError || e instanceof ProfileTooLargeError
       ? e.message : `Could not read the profile: ${(e as Error).message}`;
     return { ok: false, error: message };
   }
 });
 
-connection.onRequest(Requests.setActiveRun, (params: SetActiveRunParams): boolean => {
+/**
+ * A run by id, loaded again from its source when the memory cap dropped it (its source is still on disk);
+ * undefined when it was never loaded or cannot be read any more.
+ */
+async function storedRun(runId: string): Promise<StoredRun | undefined> {
+  const held = store.get(runId);
+  if (held) return held;
+  const source = sources.get(runId);
+  if (!source) return undefined;
+  try {
+    const { profile } = await loadProfile(source);
+    return store.add(runId, store.labelOf(runId) ?? runId, profile,
+      source.kind === 'pyspy' ? await loadBytecodeIfPresent(source.bytecodePath) : undefined);
+  } catch (e) {
+    connection.console.warn(`Pyrometer: could not load run ${runId} again: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+connection.onRequest(Requests.setActiveRun, async (params: SetActiveRunParams): Promise<boolean> => {
+  if (params.runId !== null) await storedRun(params.runId);
   const changed = store.setActive(params.runId);
   if (changed) refreshEditors();
   return changed;
@@ -138,6 +175,7 @@ connection.onRequest(Requests.unloadRun, (params: { runId: string }) => {
 
 connection.onRequest(Requests.settings, (params: ServerSettings) => {
   settings = params;
+  store.setMaxBytes(capBytes());
   refreshEditors();
 });
 
@@ -146,20 +184,20 @@ connection.onRequest(Requests.lineAnnotations, (params: LineAnnotationsParams): 
   return { runId: found?.run.runId ?? null, annotations: found?.list ?? [] };
 });
 
-connection.onRequest(Requests.functionTable, (params: FunctionTableParams): FunctionTableResult => {
-  const run = params.runId ? store.get(params.runId) : store.active();
+connection.onRequest(Requests.functionTable, async (params: FunctionTableParams): Promise<FunctionTableResult> => {
+  const run = params.runId ? await storedRun(params.runId) : store.active();
   return run
     ? { runId: run.runId, label: run.label, source: run.profile.source, rows: functionRows(run.profile) }
     : { runId: null, label: '', source: null, rows: [] };
 });
 
-connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {
-  const run = params.runId ? store.get(params.runId) : store.active();
+connection.onRequest(Requests.flameGraph, async (params: FlameGraphParams): Promise<FlameGraphResult> => {
+  const run = params.runId ? await storedRun(params.runId) : store.active();
   return run && !run.profile.lineTimings && !run.profile.memory && !run.profile.events ? run.flame.data(params.request) : null;
 });
 
 connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {
-  const run = store.get(params.runId);
+  const run = await storedRun(params.runId);
   if (!run) return { ok: false, error: 'That run is not loaded.', notLoaded: true };
   return exportRun(run.profile, sources.get(run.runId), params);
 });
@@ -236,4 +274,8 @@ connection.onHover((params): Hover | null => {
 
 documents.onDidClose(e => annotations.forget(e.document.uri));
 documents.listen(connection);
+// Temporary files of a server (or extension host) that crashed are removed when the next one starts; live ones stay.
+void sweepStaleTempDirs().then(removed => {
+  if (removed.length > 0) connection.console.log(`Pyrometer: removed ${removed.length} temporary folder(s) left by processes that ended: ${removed.join(', ')}`);
+});
 connection.listen();

@@ -71,6 +71,47 @@ describe('child processes: argv only, streamed, cancel and timeout kill the whol
     assert.deepStrictEqual(await leftAlive([Number(out.trim())]), []);
   });
 
+  it('cancel stops a script and its child that both ignore SIGTERM', async () => {
+    const abort = new AbortController();
+    let out = '';
+    const ignoring = `
+import signal, subprocess, sys, time, os
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+child = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)  # ${MARK}"])
+print(os.getpid(), child.pid, flush=True)
+time.sleep(600)  # ${MARK}
+`;
+    const r = await runProcess({ command: python, args: ['-c', ignoring], cwd: '/', timeoutMs: 0 },
+      { onStdout: t => { out += t; if (out.includes('\n')) abort.abort(); }, signal: abort.signal });
+    const [parent, child] = out.trim().split(' ').map(Number);
+    assert.strictEqual(r.end, 'cancelled');
+    assert.deepStrictEqual(await leftAlive([parent, child]), []);
+  });
+
+  it('a script that changes its cwd (and starts a child elsewhere) keeps its exit status, and cancel still kills both', async () => {
+    const hereBefore = process.cwd();
+    let out = '';
+    const done = await runProcess({ command: python, cwd: '/', timeoutMs: 0,
+      args: ['-c', 'import os, sys; os.chdir("/tmp"); print(os.getcwd()); sys.exit(4)'] }, { onStdout: t => { out += t; } });
+    assert.deepStrictEqual([done.end, done.exitCode, out.trim()], ['exited', 4, '/tmp']);
+    assert.strictEqual(process.cwd(), hereBefore, "the child's chdir is its own");
+
+    const abort = new AbortController();
+    out = '';
+    const wanders = `
+import os, subprocess, sys, time
+os.chdir("/tmp")
+child = subprocess.Popen([sys.executable, "-c", "import os, time; os.chdir('/'); time.sleep(600)  # ${MARK}"], cwd="/usr")
+print(os.getpid(), child.pid, flush=True)
+time.sleep(600)  # ${MARK}
+`;
+    const r = await runProcess({ command: python, args: ['-c', wanders], cwd: '/', timeoutMs: 0 },
+      { onStdout: t => { out += t; if (out.includes('\n')) abort.abort(); }, signal: abort.signal });
+    const [parent, child] = out.trim().split(' ').map(Number);
+    assert.strictEqual(r.end, 'cancelled');
+    assert.deepStrictEqual(await leftAlive([parent, child]), []);
+  });
+
   it('a flood of output is cut at the limit, once, without losing the exit status', async () => {
     let forwarded = '';
     const r = await runProcess({ command: python, args: ['-c', 'import sys; sys.stdout.write("x" * (20 * 1024 * 1024))'], cwd: '/', timeoutMs: 0, maxForwardedBytes: 1024 * 1024 },

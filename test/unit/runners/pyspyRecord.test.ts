@@ -376,6 +376,17 @@ describe('py-spy\'s stdout: status lines out, the script\'s output through', () 
     assert.strictEqual(feed(whole.split('')).out, 'hello out\nbye\n\n');
   });
 
+  it('the script\'s output before "Sampling process" (py-spy slow to start on a loaded machine): its last empty line kept', () => {
+    // The flake of "stdout comes through exactly": the script's buffered output came before py-spy's first line,
+    // and its trailing empty line was taken for the one py-spy prints before a status line.
+    const text = 'one\n\ntwo\n   \nthree\n\n';
+    for (const whole of [`${text}${SAMPLING}${END}`, `one\n\n${SAMPLING}two\n   \nthree\n\n${END}`]) {
+      for (let cut = 0; cut <= whole.length; cut++) {
+        assert.strictEqual(feed([whole.slice(0, cut), whole.slice(cut)]).out, text, `cut at ${cut} of ${JSON.stringify(whole.slice(0, 30))}`);
+      }
+    }
+  });
+
   it('a partial line of the script goes out at once; coloured status lines are recognised', () => {
     const f = new PySpyOutputFilter();
     assert.strictEqual(f.push('progress 10%'), 'progress 10%');
