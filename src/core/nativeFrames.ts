@@ -1,3 +1,4 @@
+import type { StackSource } from './callTree';
 import type { Frame } from './profileModel';
 
 /**
@@ -105,4 +106,33 @@ export function hasMixedFrames(frames: readonly Frame[]): boolean {
     if (python && native) return true;
   }
   return false;
+}
+
+/**
+ * A stack source with only the frames `keep` marks (see framesKept): removed frames vanish from each stack, so
+ * stacks that differ only in them merge into one path in the tree built from it. A stack left with no frame keeps
+ * its weight but no path (it counts towards no box). Lines stay with their frames.
+ */
+export function filteredStackSource(source: StackSource, keep: Uint8Array): StackSource {
+  return {
+    unit: source.unit,
+    frameCount: source.frameCount,
+    forEachStack(visit) {
+      let frames = new Int32Array(64), lines = new Int32Array(64);
+      source.forEachStack((f, l, length, weight) => {
+        if (frames.length < length) {
+          frames = new Int32Array(length * 2);
+          lines = new Int32Array(length * 2);
+        }
+        let n = 0;
+        for (let k = 0; k < length; k++) {
+          if (!keep[f[k]]) continue;
+          frames[n] = f[k];
+          lines[n] = l ? l[k] : 0;
+          n++;
+        }
+        visit(frames, l ? lines : undefined, n, weight);
+      });
+    },
+  };
 }
