@@ -4,6 +4,7 @@ import type { BytecodeListing } from '../core/bytecodeResult';
 import type { Profile } from '../core/profileModel';
 import type { SampledRunStats } from '../core/sampleAnnotations';
 import { functionSampleStats, lineSampleStats } from '../core/sampleStats';
+import { nativeShares } from '../core/nativeShares';
 
 export interface StoredRun {
   readonly runId: string;
@@ -27,7 +28,7 @@ export class ProfileStore {
 
   add(runId: string, label: string, profile: Profile, bytecode?: BytecodeListing): StoredRun {
     const sampled = profile.stacks
-      ? { functions: functionSampleStats(profile), lines: lineSampleStats(profile) }
+      ? { functions: functionSampleStats(profile), lines: lineSampleStats(profile), ...(profile.source === 'perf' ? { native: nativeShares(profile) } : {}) }
       : undefined;
     const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile), sampled, flame: new FlameGraphSource(profile, label), bytecode };
     this.runs.delete(runId);
