@@ -241,13 +241,34 @@ export async function loadPerfProfile(req: PerfLoadRequest): Promise<{ profile: 
   const { profile: parsed, facts } = parsePerfScript(await fs.readFile(req.scriptPath, 'utf8'), {
     symbols: new CodeSymbolIndex(symbols), metadata, rateHz: req.rateHz,
   });
-  let profile = req.runnerPackageDir ? withoutRunnerFrames(parsed, req.runnerPackageDir) : parsed;
+  let profile = req.runnerPackageDir ? withoutRunnerFrames(withoutRunnerExec(parsed, req.runnerPackageDir), req.runnerPackageDir) : parsed;
   if (profile.source !== 'perf') profile = { ...profile, source: 'perf' };
   const sources = new Map<string, string | undefined>();
   for (const f of profile.frames) {
     if (f.kind === 'python' && path.isAbsolute(f.file) && !sources.has(f.file)) sources.set(f.file, await readIfThere(f.file));
   }
   return { profile: withDefLines(profile, file => sources.get(file)), facts };
+}
+
+/**
+ * Between the runner's `Target.run` and the script's `<module>`, perf shows the C frames of the runner's `exec`
+ * (builtin_exec, PyEval_EvalCode, the trampoline…). withoutRunnerFrames cuts stacks just below Target.run; these
+ * frames are the runner's too, so they go first: the script's stacks then start at its own `<module>`.
+ */
+export function withoutRunnerExec(profile: Profile, runnerPackageDir: string): Profile {
+  const stacks = profile.stacks;
+  if (!stacks) return profile;
+  const prefix = path.join(runnerPackageDir, '');
+  const isTargetRun = profile.frames.map(f => f.kind === 'python' && f.file.startsWith(prefix) && path.basename(f.file) === 'target.py' && /(^|\.)run$/.test(f.name));
+  const trimmed = stacks.stacks.map(s => {
+    const k = s.frames.findIndex(f => isTargetRun[f]);
+    if (k < 0) return s;
+    let j = k + 1;
+    while (j < s.frames.length && profile.frames[s.frames[j]].kind !== 'python') j++;
+    if (j >= s.frames.length || j === k + 1) return s;
+    return { ...s, frames: [...s.frames.slice(0, k + 1), ...s.frames.slice(j)], lines: [...s.lines.slice(0, k + 1), ...s.lines.slice(j)] };
+  });
+  return { ...profile, stacks: { ...stacks, stacks: trimmed } };
 }
 
 async function readIfThere(file: string): Promise<string | undefined> {

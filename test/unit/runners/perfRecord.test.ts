@@ -4,7 +4,9 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { nativeShares } from '../../../src/core/nativeShares';
-import { loadPerfProfile, PerfCapabilities, planPerf, probePerf, runPerfRecord } from '../../../src/runners/perf';
+import { parsePerfScript } from '../../../src/core/perfScript';
+import { loadPerfProfile, PerfCapabilities, planPerf, probePerf, runPerfRecord, withoutRunnerExec } from '../../../src/runners/perf';
+import { withoutRunnerFrames } from '../../../src/runners/pyspy';
 import { newestPyenvPython } from '../../support/pyenvPython';
 import { REPO_ROOT, RUNNER_ROOT } from '../../support/pythonForTests';
 
@@ -119,3 +121,18 @@ for (const family of ['3.12', '3.13']) {
     });
   });
 }
+
+describe('perf: the runner\'s frames', () => {
+  it('the C frames of the runner\'s exec between Target.run and the script\'s <module> are removed with it', () => {
+    const runner = path.join(RUNNER_ROOT, 'pyrometer_runner');
+    const text = ['python 1/1 1.0: cpu-clock:', '\t1 sre_search (/lib/libpython.so)', '\t2 _PyEval_EvalFrameDefault (/lib/libpython.so)',
+      '\t3 py::work:/w/app.py (/tmp/perf-1.map)', '\t4 _PyEval_EvalFrameDefault (/lib/libpython.so)', '\t5 py::<module>:/w/app.py (/tmp/perf-1.map)',
+      '\t6 py_trampoline_evaluator (/lib/libpython.so)', '\t7 PyEval_EvalCode (/lib/libpython.so)', '\t8 builtin_exec (/lib/libpython.so)',
+      '\t9 _PyEval_EvalFrameDefault (/lib/libpython.so)', `\t10 py::Target.run:${runner}/target.py (/tmp/perf-1.map)`,
+      `\t11 py::main:${runner}/__main__.py (/tmp/perf-1.map)`, ''].join('\n');
+    const { profile } = parsePerfScript(text);
+    const cut = withoutRunnerFrames(withoutRunnerExec(profile, runner), runner);
+    assert.deepStrictEqual(cut.stacks!.stacks[0].frames.map(f => cut.frames[f].name),
+      ['<module>', '_PyEval_EvalFrameDefault', 'work', '_PyEval_EvalFrameDefault', 'sre_search']);
+  });
+});
