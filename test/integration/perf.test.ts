@@ -62,6 +62,19 @@ describe('Profile this script (native, perf), in the real editor', function () {
     });
   }
 
+  it('without perf says so, names the setting, offers py-spy, and shows nothing', async () => {
+    await setSetting('pythonPath', python313);
+    await vscode.workspace.getConfiguration('pyrometer.perf').update('path', '/nonexistent/perf', vscode.ConfigurationTarget.Workspace);
+    try {
+      const r = await profileNative(file);
+      assert.strictEqual(r?.verdict.showResults, false);
+      assert.strictEqual(r?.runId, undefined);
+      assert.match(r!.verdict.message, /Linux perf could not be run \(.*ENOENT.*\).*pyrometer\.perf\.path.*py-spy/s);
+    } finally {
+      await vscode.workspace.getConfiguration('pyrometer.perf').update('path', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('on Python 3.11 says what is missing and which alternative works, and shows nothing', async () => {
     const python311 = newestPyenvPython('3.11');
     if (!python311) return;
