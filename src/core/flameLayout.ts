@@ -10,6 +10,7 @@
 import { displayPath, isLinkable } from './framePaths';
 import { buildCallTree, buildInvertedTree, buildSandwich, CALL_TREE_ROOT, callTreeFromCallGraph, stacksOfSamples, stacksOfTree } from './callTree';
 import type { CallTree, StackSource, WeightUnit } from './callTree';
+import { FRAME_FILTERS, FrameFilter, filteredStackSource, framesKept, hasMixedFrames } from './nativeFrames';
 import type { Frame, FrameKind, Profile, ProfileSource } from './profileModel';
 
 /**
@@ -224,9 +225,11 @@ export interface FlameGraphRequest {
   readonly mergeByLine: boolean;
   /** Profile frame index (`FlameFrame.profileIndex`) the sandwich is about; -1 when none. */
   readonly sandwichFrame: number;
+  /** Mixed (perf) stacks: which frames to keep (see core/nativeFrames.ts); 'all' elsewhere. Optional for older callers. */
+  readonly frameFilter?: FrameFilter;
 }
 
-export const DEFAULT_FLAME_GRAPH_REQUEST: FlameGraphRequest = { view: 'topDown', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1 };
+export const DEFAULT_FLAME_GRAPH_REQUEST: FlameGraphRequest = { view: 'topDown', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1, frameFilter: 'all' };
 
 export interface FlameFrame {
   readonly name: string;
@@ -275,6 +278,8 @@ export interface FlameGraphData {
   readonly threads: readonly { readonly id: string; readonly name: string }[];
   /** Whether the source has lines to merge by (sampled stacks do; cProfile does not). */
   readonly canMergeByLine: boolean;
+  /** Whether the stacks mix Python and native frames (perf), so the frame filter applies. */
+  readonly canFilterFrames?: boolean;
   /** Only the frames the panes use. */
   readonly frames: readonly FlameFrame[];
   readonly panes: readonly FlamePaneData[];
@@ -386,22 +391,26 @@ export class FlameGraphSource {
     const sandwichFrame = Number.isInteger(r.sandwichFrame) && r.sandwichFrame >= 0 && r.sandwichFrame < input.frames.length ? r.sandwichFrame : -1;
     const view: FlameView = r.view === 'inverted' ? 'inverted' : r.view === 'sandwich' && sandwichFrame >= 0 ? 'sandwich' : 'topDown';
     const order: FlameOrder = r.order === 'timeOrder' ? 'timeOrder' : 'leftHeavy';
-    const normalised: FlameGraphRequest = { view, order, thread, mergeByLine, sandwichFrame: view === 'sandwich' ? sandwichFrame : -1 };
+    const canFilterFrames = !fromCallGraph && hasMixedFrames(input.frames);
+    const frameFilter: FrameFilter = canFilterFrames && r.frameFilter && FRAME_FILTERS.includes(r.frameFilter) ? r.frameFilter : 'all';
+    const normalised: FlameGraphRequest = { view, order, thread, mergeByLine, sandwichFrame: view === 'sandwich' ? sandwichFrame : -1, frameFilter };
 
     const callGraph = (): CallTree => this.cached('cprofile', callGraphTree!);
-    const source = (): StackSource => (fromCallGraph ? stacksOfTree(callGraph()) : input.stacks(thread) ?? EMPTY_STACKS);
+    const unfiltered = (): StackSource => (fromCallGraph ? stacksOfTree(callGraph()) : input.stacks(thread) ?? EMPTY_STACKS);
+    const source = (): StackSource => (frameFilter === 'all' ? unfiltered() : filteredStackSource(unfiltered(), framesKept(input.frames, frameFilter)));
     const options = { mergeByLine };
     const layouts: { role: FlamePaneData['role']; layout: FlameLayout }[] = [];
     let totalWeight = 0;
     if (fromCallGraph) totalWeight = callGraph().totalWeight[CALL_TREE_ROOT];
-    else source().forEachStack((_f, _l, length, weight) => { if (length > 0 && weight > 0) totalWeight += weight; });
+    // Filtered views keep the whole run as the denominator: their percentages equal the unfiltered ones and the CodeLens.
+    else unfiltered().forEachStack((_f, _l, length, weight) => { if (length > 0 && weight > 0) totalWeight += weight; });
     if (view === 'sandwich') {
-      const s = this.cached(`sandwich|${thread}|${mergeByLine}|${sandwichFrame}`, () => buildSandwich(source(), sandwichFrame, options)) as { callers: CallTree; callees: CallTree };
+      const s = this.cached(`sandwich|${thread}|${mergeByLine}|${sandwichFrame}|${frameFilter}`, () => buildSandwich(source(), sandwichFrame, options)) as { callers: CallTree; callees: CallTree };
       layouts.push({ role: 'callers', layout: layoutFlame(s.callers, order) }, { role: 'callees', layout: layoutFlame(s.callees, order) });
     } else if (view === 'inverted') {
-      layouts.push({ role: 'main', layout: layoutFlame(this.cached(`inverted|${thread}|${mergeByLine}`, () => buildInvertedTree(source(), options)) as CallTree, order) });
+      layouts.push({ role: 'main', layout: layoutFlame(this.cached(`inverted|${thread}|${mergeByLine}|${frameFilter}`, () => buildInvertedTree(source(), options)) as CallTree, order) });
     } else {
-      const tree = fromCallGraph ? callGraph() : this.cached(`topDown|${thread}|${mergeByLine}`, () => buildCallTree(source(), options));
+      const tree = fromCallGraph ? callGraph() : this.cached(`topDown|${thread}|${mergeByLine}|${frameFilter}`, () => buildCallTree(source(), options));
       layouts.push({ role: 'main', layout: layoutFlame(tree as CallTree, order) });
     }
 
@@ -420,7 +429,7 @@ export class FlameGraphSource {
     return {
       label: this.label, source: input.source, derivedFromCallGraph: fromCallGraph, unit: input.unit,
       ...(input.rateHz ? { samplesPerSecond: input.rateHz } : {}),
-      totalWeight, request: normalised, threads, canMergeByLine, frames, panes,
+      totalWeight, request: normalised, threads, canMergeByLine, ...(canFilterFrames ? { canFilterFrames } : {}), frames, panes,
     };
   }
 

@@ -6,7 +6,11 @@ import type { MemoryResult } from './memoryResult';
  * underlying tool produced (pstats seconds as floats), so what the editor shows equals what the tool printed.
  */
 
-export type FrameKind = 'python' | 'native' | 'builtin' | 'import';
+/**
+ * python: a Python function; native: C/C++ code in the interpreter, libc or an extension; builtin: pstats' builtins;
+ * import: an import (importtime); kernel: the OS kernel (perf); jit: generated code no symbol names (perf).
+ */
+export type FrameKind = 'python' | 'native' | 'builtin' | 'import' | 'kernel' | 'jit';
 
 export interface Frame {
   readonly name: string;
@@ -69,7 +73,7 @@ export interface RunMetadata {
   readonly capabilities: Readonly<Record<string, boolean>>;
 }
 
-export type ProfileSource = 'cProfile' | 'py-spy' | 'line timing' | 'tracemalloc' | 'events';
+export type ProfileSource = 'cProfile' | 'py-spy' | 'line timing' | 'tracemalloc' | 'events' | 'perf';
 
 export interface ThreadInfo {
   /** The OS thread id as the tool reports it (py-spy: hex in collapsed files), or a synthetic index. */

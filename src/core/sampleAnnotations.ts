@@ -3,11 +3,14 @@ import type { LineAnnotation } from './lineAnnotations';
 import type { Profile } from './profileModel';
 import { indexDefs, locateDef } from './pythonSource';
 import { FunctionSampleStats, LineSampleStats } from './sampleStats';
+import { nativeLensText, NativeShares } from './nativeShares';
 
 /** Per-run sample statistics, computed once and shared by every file's annotations. */
 export interface SampledRunStats {
   readonly functions: FunctionSampleStats;
   readonly lines: LineSampleStats;
+  /** perf's mixed stacks: per Python function, its innermost-Python samples and the native work under it. */
+  readonly native?: NativeShares;
 }
 
 export function samplesPhrase(samples: number): string {
@@ -33,10 +36,12 @@ export function annotateSampledFile(profile: Profile, stats: SampledRunStats, fi
   for (const fn of stats.functions.functions) {
     const frame = profile.frames[fn.frameIndex];
     if (frame.file !== filePath || frame.line <= 0) continue;
-    const line = locateDef(defs, frame.name, frame.line, 'bodyLine');
+    // perf names functions by qualname (`Cls.method`); its line is the def line, found from the source.
+    const native = stats.native?.functions.get(fn.frameIndex);
+    const line = locateDef(defs, native ? frame.name.slice(frame.name.lastIndexOf('.') + 1) : frame.name, frame.line, 'bodyLine');
     if (line === undefined) continue;
     result.push({ line, kind: 'def', frameIndex: fn.frameIndex, heat: 0, afterText: '',
-      lensText: sampledLensText(fn.totalSamples, fn.selfSamples, runSamples) });
+      lensText: native ? nativeLensText(native, runSamples) : sampledLensText(fn.totalSamples, fn.selfSamples, runSamples) });
   }
   const frameAtLine = hottestFrameByLine(profile, filePath);
   for (const l of stats.lines.lines) {

@@ -17,6 +17,7 @@ import { AllocationsView } from './allocationsView';
 import { GcTimelinePanel } from './gcTimelinePanel';
 import { profileEvents, profileMemory } from './memoryCommands';
 import { attachWithPySpy, profileWithPySpy } from './pySpyCommands';
+import { profileNative } from './perfCommand';
 import { RunHistory } from './runHistory';
 import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
@@ -100,6 +101,8 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
     vscode.commands.registerCommand('pyrometer.profileCProfile', (uri?: vscode.Uri) => profileWithCProfile(uri, runner, runnerRoot)),
     vscode.commands.registerCommand('pyrometer.profilePySpy', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, false)),
     vscode.commands.registerCommand('pyrometer.profilePySpyWithOptions', (uri?: vscode.Uri) => profileWithPySpy(uri, runner, runnerRoot, output, true)),
+    vscode.commands.registerCommand('pyrometer.profileNative', (uri?: vscode.Uri) => profileNative(uri, runner, runnerRoot, output,
+      target => profileWithPySpy(target, runner, runnerRoot, output, false, { native: true }))),
     vscode.commands.registerCommand('pyrometer.profileLines', (uri?: vscode.Uri, args?: LineTimingCommandArgs) =>
       profileLines(uri, runner, runnerRoot, context.workspaceState, args)),
     bytecodeView,

@@ -114,7 +114,7 @@ export class ProfileRunner {
       return { verdict: judged };
     }
     const summary = loaded.summary;
-    const sampled = summary.source === 'py-spy';
+    const sampled = summary.source === 'py-spy' || summary.source === 'perf';
     const done = sampled && judged.severity === 'info'
       ? `Sampled ${job.label}: ${groupThousands(summary.totalSamples)} samples.` : judged.message;
     // Which interpreter ran it is part of the answer: a profile from the wrong environment misleads.

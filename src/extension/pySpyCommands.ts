@@ -31,10 +31,10 @@ function samplingHeader(s: PySpySampling): string {
 
 /** Pyrometer: Profile this script (py-spy) [with options…]. */
 export async function profileWithPySpy(target: vscode.Uri | undefined, runner: ProfileRunner, runnerRoot: string,
-  output: vscode.OutputChannel, withOptions: boolean): Promise<ProfileCommandResult | undefined> {
+  output: vscode.OutputChannel, withOptions: boolean, override: Partial<PySpySampling> = {}): Promise<ProfileCommandResult | undefined> {
   const prepared = await prepareLaunch(target, runner);
   if (!isLaunchTarget(prepared)) return prepared;
-  let sampling = samplingFromSettings();
+  let sampling: PySpySampling = { ...samplingFromSettings(), ...override };
   if (withOptions) {
     const asked = await askSampling(sampling);
     if (!asked) return undefined;

@@ -24,7 +24,7 @@ export class RunsView implements vscode.TreeDataProvider<RunRecord>, vscode.Disp
   getTreeItem(run: RunRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(run.label, vscode.TreeItemCollapsibleState.None);
     const when = new Date(run.finishedAt).toLocaleTimeString();
-    const figure = run.tool === 'py-spy' ? `${run.totalSamples ?? 0} samples` : `${run.totalSeconds.toFixed(3)}s`;
+    const figure = (run.tool === 'py-spy' || run.tool === 'perf') ? `${run.totalSamples ?? 0} samples` : `${run.totalSeconds.toFixed(3)}s`;
     // Runs opened from a profile file say so: their figures are the file's, whatever ran it.
     const fromFile = run.source.kind === 'file';
     item.description = `${run.tool}${fromFile ? ' file' : ''} · ${figure} · Python ${run.pythonVersion || '?'} · ${when}`;
@@ -32,7 +32,7 @@ export class RunsView implements vscode.TreeDataProvider<RunRecord>, vscode.Disp
     const tip = new vscode.MarkdownString();
     tip.appendText(`${run.script}\nInterpreter: ${run.interpreter} (${run.interpreterSource})\n` +
       `${run.tool}: wall time ${run.wallSeconds.toFixed(3)} s, ` +
-      (run.tool === 'py-spy' ? `${run.totalSamples ?? 0} samples` : `profiled total ${run.totalSeconds.toFixed(3)} s`) +
+      ((run.tool === 'py-spy' || run.tool === 'perf') ? `${run.totalSamples ?? 0} samples` : `profiled total ${run.totalSeconds.toFixed(3)} s`) +
       `, exit code ${run.exitCode}` +
       (run.problem ? `\n${run.problem}` : ''));
     item.tooltip = tip;

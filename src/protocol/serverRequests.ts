@@ -13,6 +13,7 @@ import type { PathMapping } from '../core/pathMappings';
 import type { ProfileFileFormat } from '../core/profileFileFormat';
 import type { ProfileSource, RunMetadata } from '../core/profileModel';
 import type { PstatsReadRequest } from '../runners/pstatsFile';
+import type { PerfLoadRequest } from '../runners/perf';
 import type { PySpyLoadRequest } from '../runners/pyspy';
 
 export interface RunSummary {
@@ -55,6 +56,8 @@ export type RunSource =
   | { readonly kind: 'lines'; readonly resultPath: string }
   | { readonly kind: 'memory'; readonly resultPath: string }
   | { readonly kind: 'events'; readonly resultPath: string }
+  /** Linux perf: its `perf script` text, our copies of the run's perf maps / jitdumps, the runner's metadata. */
+  | { readonly kind: 'perf'; readonly load: PerfLoadRequest }
   /** A profile file opened in the editor, read in its own format (core/profileFileFormat.ts). */
   | { readonly kind: 'file'; readonly path: string; readonly pathMappings: readonly PathMapping[];
       /** For pstats files: the interpreter that reads them, and where its result goes. */

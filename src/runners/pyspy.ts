@@ -549,7 +549,8 @@ export function withoutRunnerFrames(profile: Profile, runnerPackageDir: string):
   if (!stacks) return profile;
   const prefix = path.join(runnerPackageDir, '');
   const isRunner = profile.frames.map(f => f.file.startsWith(prefix) || f.file.startsWith('pyrometer_runner/'));
-  const isTargetRun = profile.frames.map((f, i) => isRunner[i] && f.name === 'run' && path.basename(f.file) === 'target.py');
+  // py-spy names it `run`, perf by qualname `Target.run`.
+  const isTargetRun = profile.frames.map((f, i) => isRunner[i] && (f.name === 'run' || f.name.endsWith('.run')) && path.basename(f.file) === 'target.py');
   const isStartup = profile.frames.map(f => STARTUP_FILES.test(f.file));
   const kept: StackSample[] = [];
   for (const s of stacks.stacks) {

@@ -5,6 +5,7 @@ import type { Profile } from '../core/profileModel';
 import type { SampledRunStats } from '../core/sampleAnnotations';
 import { functionSampleStats, lineSampleStats } from '../core/sampleStats';
 import { estimateProfileBytes } from '../core/profileSize';
+import { nativeShares } from '../core/nativeShares';
 
 export interface StoredRun {
   readonly runId: string;
@@ -54,7 +55,7 @@ export class ProfileStore {
     const bytes = estimateProfileBytes(profile);
     if (bytes > this.maxBytes) throw new ProfileTooLargeError(bytes, this.maxBytes);
     const sampled = profile.stacks
-      ? { functions: functionSampleStats(profile), lines: lineSampleStats(profile) }
+      ? { functions: functionSampleStats(profile), lines: lineSampleStats(profile), ...(profile.source === 'perf' ? { native: nativeShares(profile) } : {}) }
       : undefined;
     const run: StoredRun = { runId, label, profile, graph: new CallGraph(profile), sampled, flame: new FlameGraphSource(profile, label), bytecode };
     this.drop(runId);

@@ -23,6 +23,7 @@ import { timedLineAt } from '../core/lineTimingAnnotations';
 import { timedFunctionHoverMarkdown, timedLineHoverMarkdown } from '../core/lineTimingHover';
 import { loadCProfileResult } from '../runners/cprofile';
 import { loadPySpyProfile, PySpyProfileError } from '../runners/pyspy';
+import { loadPerfProfile } from '../runners/perf';
 import { loadProfileFile } from '../runners/profileFile';
 import { sampledLineHoverMarkdown } from '../core/sampleHover';
 import { filePathOf } from './documentAnnotations';
@@ -75,6 +76,7 @@ async function loadProfile(source: RunSource): Promise<{ profile: Profile; file?
   switch (source.kind) {
     case 'cprofile': return { profile: await loadCProfileResult(source.resultPath) };
     case 'pyspy': return { profile: await loadPySpyProfile(source.load) };
+    case 'perf': return { profile: (await loadPerfProfile(source.load)).profile };
     case 'lines': return { profile: await loadLineTimingResult(source.resultPath) };
     case 'memory': return { profile: await loadMemoryProfile(source.resultPath) };
     case 'events': return { profile: await loadEventsProfile(source.resultPath) };

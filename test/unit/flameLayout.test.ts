@@ -181,9 +181,9 @@ describe('flame graph payload for a profile', () => {
     assert.deepStrictEqual(boxes(l, data.frames.map(f => f.name)).map(b => b[0]), ['<module>', 'main', 'parse', 'len', '<img src=x onerror=alert(1)>']);
   });
 
-  it('normalises requests: unknown thread → all, sandwich without a frame → top-down', () => {
-    const data = flameGraphData(profile, { view: 'sandwich', thread: 9 });
-    assert.deepStrictEqual(data.request, { view: 'topDown', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1 });
+  it('normalises requests: unknown thread → all, sandwich without a frame → top-down, a frame filter on a Python-only profile → all', () => {
+    const data = flameGraphData(profile, { view: 'sandwich', thread: 9, frameFilter: 'python' });
+    assert.deepStrictEqual(data.request, { view: 'topDown', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1, frameFilter: 'all' });
   });
 
   it('answers thread, inverted and sandwich requests', () => {

@@ -1,11 +1,11 @@
 /**
  * Box colours from the theme: each frame kind takes a VS Code chart colour (python: orange, native: blue,
- * builtin: purple, import: green), in a few shades so that neighbours stay apart, and dimmed variants for
+ * builtin: purple, import: green; perf's kernel: red, jit: yellow), in a few shades so that neighbours stay apart, and dimmed variants for
  * frames that do not match a search. Re-read when the theme changes (VS Code swaps the body class).
  */
 import type { FrameKind } from '../../core/profileModel';
 
-export const KINDS: readonly FrameKind[] = ['python', 'native', 'builtin', 'import'];
+export const KINDS: readonly FrameKind[] = ['python', 'native', 'builtin', 'import', 'kernel', 'jit'];
 export const SHADES = 4;
 /** Slots [0, BASE_SLOTS) are full colours, [BASE_SLOTS, 2 * BASE_SLOTS) their dimmed versions. */
 export const BASE_SLOTS = KINDS.length * SHADES;
@@ -31,6 +31,9 @@ const FALLBACK: Record<FrameKind, { dark: string; light: string; variable: strin
   native: { dark: '#3794ff', light: '#1a85ff', variable: '--vscode-charts-blue' },
   builtin: { dark: '#b180d7', light: '#652d90', variable: '--vscode-charts-purple' },
   import: { dark: '#89d185', light: '#388a34', variable: '--vscode-charts-green' },
+  // perf's mixed stacks: the kernel (system calls, page faults) and generated code perf could not name.
+  kernel: { dark: '#f14c4c', light: '#e51400', variable: '--vscode-charts-red' },
+  jit: { dark: '#cca700', light: '#bf8803', variable: '--vscode-charts-yellow' },
 };
 
 let probe: CanvasRenderingContext2D | null = null;

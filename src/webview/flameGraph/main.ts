@@ -119,6 +119,28 @@ mergeBox.addEventListener('change', () => ask({ mergeByLine: mergeBox.checked })
 mergeLabel.append(mergeBox, el('span', undefined, ' Merge by line'));
 mergeLabel.title = 'One box per line executing in a function, instead of one per function';
 
+// Mixed (perf) stacks only: which frames to draw, and what the colours mean.
+const filterButtons = segmented('Frames', [
+  ['all', 'All frames', 'Python, native, kernel and JIT frames as perf recorded them'],
+  ['noInterpreter', 'No interpreter', "Hide the interpreter's own frames (eval loop, call plumbing, trampolines): Python functions with the C work under them"],
+  ['python', 'Python only', 'Only Python frames: native work is merged into the Python function that ran it'],
+  ['native', 'Native only', "Only native and kernel frames, without the interpreter's own"],
+] as const, frameFilter => ask({ frameFilter }));
+const legend = el('div', 'legend');
+legend.setAttribute('aria-label', 'Frame colours');
+const LEGEND_KINDS = [['python', 'Python'], ['native', 'native (C)'], ['kernel', 'kernel'], ['jit', 'JIT / unnamed']] as const;
+
+function renderLegend(): void {
+  legend.replaceChildren();
+  for (const [kind, text] of LEGEND_KINDS) {
+    const item = el('span', 'legend-item');
+    const swatch = el('span', 'legend-swatch');
+    swatch.style.background = palette.fills[frameSlot(kind, '')];
+    item.append(swatch, el('span', undefined, text));
+    legend.append(item);
+  }
+}
+
 const searchBox = el('input', 'search');
 searchBox.type = 'search';
 searchBox.placeholder = 'Search functions ( / )';
@@ -129,7 +151,7 @@ matchCount.setAttribute('aria-live', 'polite');
 const searchWrap = el('div', 'search-wrap');
 searchWrap.append(searchBox, matchCount);
 
-toolbar.append(viewButtons.element, orderButtons.element, orientationButtons.element, threadLabel, mergeLabel, searchWrap);
+toolbar.append(viewButtons.element, orderButtons.element, orientationButtons.element, threadLabel, mergeLabel, filterButtons.element, legend, searchWrap);
 
 const banner = el('div', 'banner');
 banner.hidden = true;
@@ -369,6 +391,12 @@ function updateToolbar(): void {
 
   mergeLabel.hidden = !data?.canMergeByLine;
   mergeBox.checked = request.mergeByLine;
+
+  const mixed = data?.canFilterFrames === true;
+  filterButtons.element.hidden = !mixed;
+  legend.hidden = !mixed;
+  filterButtons.set(request.frameFilter ?? 'all');
+  if (mixed) renderLegend();
 }
 
 function updateSandwichButton(): void {
@@ -494,6 +522,7 @@ document.addEventListener('keydown', e => {
 new MutationObserver(() => {
   palette = readPalette();
   for (const p of panes) p.restyle();
+  if (!legend.hidden) renderLegend();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 /** Moving the window to a screen of another pixel ratio resizes the canvases' backing stores. */

@@ -76,6 +76,8 @@ window.addEventListener('message', (event: MessageEvent<ToFunctionTable>) => {
     caption.textContent = msg.rows.length ? `${msg.label}: ${msg.rows.length} functions`
       : msg.source === 'py-spy'
         ? `${msg.label} was sampled by py-spy: its per-function and per-line samples are on the CodeLens, the line heat and the flame graph (Pyrometer: Show flame graph). This table lists cProfile's per-function figures.`
+        : msg.source === 'perf'
+        ? `${msg.label} was sampled by Linux perf: its Python functions' samples and the native work under them are on the CodeLens and in the flame graph (Pyrometer: Show flame graph). This table lists cProfile's per-function figures.`
         : msg.source === 'tracemalloc'
         ? `${msg.label} was profiled with tracemalloc: allocations are on the lines themselves and in the Allocations view (Pyrometer activity bar). This table lists cProfile's per-function figures.`
         : msg.source === 'events'
