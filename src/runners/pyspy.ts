@@ -8,7 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
-import type { ScriptLaunchRequest } from './runnerLaunch';
+import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
 
 /**
  * The py-spy adapter: build py-spy's argv, run it through childProcess (cancel, timeout, output cap), keep its own
@@ -166,7 +166,7 @@ export function pySpyRecordOptions(s: PySpySampling, outputPath: string): string
 export function pySpyRecordArgv(req: PySpyRecordRequest, files: PySpyFiles): string[] {
   return [...pySpyRecordOptions(req.sampling, files.profilePath), '--',
     req.python, path.join(req.runnerRoot, 'pyrometer_runner'), 'run', '--out', files.metaPath,
-    '--bytecode-out', files.bytecodePath, '--', req.script, ...req.args];
+    '--bytecode-out', files.bytecodePath, '--', ...targetArgv(req.target, req.args)];
 }
 
 /** py-spy's arguments to sample a running process for a while. */
@@ -211,7 +211,7 @@ export async function runPySpyRecord(req: PySpyRecordRequest, listeners: Process
   const hasProfile = finished && await isFile(files.profilePath);
   const hasMetadata = finished && await isFile(files.metaPath);
   const facts: PySpyFacts = {
-    mode: 'launch', pySpy: req.pySpy, python: req.python, subject: path.basename(req.script),
+    mode: 'launch', pySpy: req.pySpy, python: req.python, subject: targetSubject(req.target),
     process: outcome, hasProfile, hasMetadata, status: filter, timeoutMs: req.timeoutMs,
   };
   return {
@@ -222,7 +222,7 @@ export async function runPySpyRecord(req: PySpyRecordRequest, listeners: Process
     load: {
       mode: 'launch', format: req.sampling.format, profilePath: files.profilePath, metaPath: files.metaPath,
       rateHz: wholeRate(req.sampling.rateHz), runnerPackageDir: path.join(path.resolve(req.runnerRoot), 'pyrometer_runner'),
-      fullFilenames: req.sampling.fullFilenames !== false, subject: path.basename(req.script), idle: req.sampling.idle,
+      fullFilenames: req.sampling.fullFilenames !== false, subject: targetSubject(req.target), idle: req.sampling.idle,
     },
   };
 }
