@@ -528,8 +528,9 @@ function noSamplesMessage(req: PySpyLoadRequest, metadata: RunMetadata | undefin
 
 /**
  * The stacks of a launch hold the runner around the script: `_run_module_as_main (runpy)`, the runner's
- * `__main__`, `plain_run.main`, then `run (pyrometer_runner/target.py)` whose callee is the script's `<module>`.
- * Stacks through target.run lose everything up to it. Stacks outside the script are dropped: those holding runner
+ * `__main__`, `plain_run.main`, then `run` and `run_code` (pyrometer_runner/target.py; a module target's `run` is
+ * in module_target.py) whose callee is the script's `<module>`. Stacks through target.run_code lose everything up to
+ * it. Stacks outside the script are dropped: those holding runner
  * code (its imports, writing RUN.json) and the interpreter's startup (rooted in site, runpy or the import system,
  * before the runner runs). Other stacks (threads the script started, empty stacks) stay as they are. Frames no
  * stack uses any more leave the frame table.
@@ -542,12 +543,12 @@ export function withoutRunnerFrames(profile: Profile, runnerPackageDir: string):
   if (!stacks) return profile;
   const prefix = path.join(runnerPackageDir, '');
   const isRunner = profile.frames.map(f => f.file.startsWith(prefix) || f.file.startsWith('pyrometer_runner/'));
-  const isTargetRun = profile.frames.map((f, i) => isRunner[i] && f.name === 'run' && path.basename(f.file) === 'target.py');
+  const isTargetRun = profile.frames.map((f, i) => isRunner[i] && (f.name === 'run_code' || f.name === 'run') && path.basename(f.file) === 'target.py');
   const isStartup = profile.frames.map(f => STARTUP_FILES.test(f.file));
   const kept: StackSample[] = [];
   for (const s of stacks.stacks) {
-    let cut = -1;
-    for (let k = 0; k < s.frames.length; k++) {
+    let cut = -1; // the innermost target.py frame: the runner's exec of the target is right below it
+    for (let k = s.frames.length - 1; k >= 0; k--) {
       if (isTargetRun[s.frames[k]]) {
         cut = k;
         break;
