@@ -23,9 +23,12 @@ export class TestLenses implements vscode.CodeLensProvider, vscode.Disposable {
     if (e.affectsConfiguration('pyrometer.testCodeLens') || e.affectsConfiguration('pyrometer.testProfiler')) this.changed.fire();
   });
 
+  private readonly trustWatch = vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const config = readConfig(document.uri);
-    if (!config.testCodeLens) return [];
+    // Profiling runs the test: no lens that could only answer "not in an untrusted workspace".
+    if (!config.testCodeLens || !vscode.workspace.isTrusted) return [];
     return discoverTests(document.getText(), document.uri.fsPath).map(t => new vscode.CodeLens(new vscode.Range(t.line, 0, t.line, 0), {
       title: 'Profile', command: PROFILE_TEST_COMMAND, arguments: [document.uri, t.line + 1],
       tooltip: `Profile ${[...t.classes, t.name].join('.')} with ${config.testProfiler} (${t.framework === 'pytest' ? 'pytest' : 'unittest, or pytest when installed'})`,
@@ -35,6 +38,7 @@ export class TestLenses implements vscode.CodeLensProvider, vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
     this.configWatch.dispose();
+    this.trustWatch.dispose();
   }
 }
 

@@ -165,6 +165,36 @@ describe('py-spy for real: calls.py launched through the runner, --format raw', 
   });
 });
 
+describe('py-spy for real: a module target (-m calls, as a launch configuration or a test runs it)', function () {
+  this.timeout(180000);
+  const calls = path.join(WORKLOADS, 'calls.py');
+
+  it('drops the runner and runpy frames above the module, and keeps py-spy\'s counts for its functions', async () => {
+    const outcome = await runPySpyRecord({
+      pySpy: pySpyForTests(), python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'module', module: 'calls' }, args: [],
+      cwd: WORKLOADS, runDir: await runDir(), timeoutMs: 120000, sampling: { format: 'raw', rateHz: 100 },
+    });
+    assert.ok(outcome.hasProfile, outcome.process.stderrTail);
+    assert.deepStrictEqual(outcome.argv.slice(-3), ['--', '-m', 'calls']);
+    const profile = await loadPySpyProfile(outcome.load);
+    const reference = pythonJson<Reference>(testPython(), RAW_REFERENCE, outcome.files.profilePath);
+    assert.ok(!profile.frames.some(f => f.file.includes('pyrometer_runner') || f.file.endsWith('runpy.py')),
+      JSON.stringify(profile.frames.filter(f => f.file.includes('pyrometer_runner') || f.file.endsWith('runpy.py'))));
+    const ours = ourCounts(profile);
+    for (const name of ['<module>', 'work', 'inc']) {
+      const key = `${name}\0${calls}`;
+      assert.ok((reference.total[key] ?? 0) > 0 || name === 'inc', `${name} was not sampled`);
+      assert.strictEqual(ours.total[key] ?? 0, reference.total[key] ?? 0, name);
+      assert.strictEqual(ours.self[key] ?? 0, reference.self[key] ?? 0, name);
+    }
+    for (const st of profile.stacks!.stacks) {
+      if (st.frames.length) assert.deepStrictEqual([profile.frames[st.frames[0]].name, profile.frames[st.frames[0]].file], ['<module>', calls]);
+    }
+    assert.strictEqual(profile.metadata.script, calls);
+    assert.deepStrictEqual(profile.metadata.argv, ['-m', 'calls']);
+  });
+});
+
 describe('py-spy for real: --format speedscope', function () {
   this.timeout(180000);
   const run = once(() => launch(path.join(WORKLOADS, 'calls.py'), { format: 'speedscope' }, WORKLOADS));
