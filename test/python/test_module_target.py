@@ -117,6 +117,15 @@ class ModuleTargetTest(ScriptDirTestCase):
         self.assertEqual(completed.returncode, 3)
         self.assertEqual(result["metadata"]["exitCode"], 3)
 
+    def test_bytecode_lists_the_module_file_and_refuses_call_mode(self):
+        completed, result = self.runner("bytecode", ["-m", "app.tool"])
+        self.assertEqual(completed.returncode, 0, completed.stderr)
+        names = [c["name"] for c in result["codeObjects"]]
+        self.assertIn("work", names)
+        completed, result = self.runner("bytecode", ["-m", "app.tool"], extra=["--call", "work"])
+        self.assertEqual(completed.returncode, 2)
+        self.assertIn(b"--call needs a script, not -m app.tool", completed.stderr)
+
     def test_dash_m_without_a_name_is_a_usage_error(self):
         completed, result = self.runner("cprofile", ["-m"])
         self.assertEqual(completed.returncode, 2)
