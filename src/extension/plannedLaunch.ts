@@ -5,7 +5,7 @@ import { probeInterpreter, tooOld } from '../runners/interpreterProbe';
 import type { RunTarget } from '../runners/runnerLaunch';
 import { chooseInterpreter, InterpreterChoice } from './interpreter';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';
-import type { LaunchTarget } from './profileScriptCommand';
+import { checkedLaunch, LaunchTarget } from './profileScriptCommand';
 
 /** A launch described by a launch configuration or a test: what to run, where, with what, for which resource. */
 export interface LaunchPlan {
@@ -55,9 +55,9 @@ export async function preparePlannedLaunch(plan: LaunchPlan, runner: ProfileRunn
   if (tooOld(probe.info)) return runner.fail(`Python ${probe.info.version} at ${probe.info.executable} is too old: Pyrometer needs Python 3.8 or newer.`);
   const script = plan.run.kind === 'script' ? plan.run.script
     : plan.subjectFile ?? await moduleFile(plan.run.module, plan.cwd) ?? plan.cwd;
-  return {
+  return checkedLaunch({
     script, scriptName: plan.label, cwd: plan.cwd, run: plan.run, args: plan.args,
     interpreter: { executable: probe.info.executable, version: probe.info.version, source: choice.source },
     ...(plan.env ? { env: plan.env } : {}), notes: plan.notes,
-  };
+  });
 }

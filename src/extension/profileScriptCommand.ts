@@ -27,9 +27,20 @@ export interface LaunchTarget {
 /** What a launching command is given: a script's URI (or none: the active editor's), or a launch already prepared. */
 export type LaunchInput = vscode.Uri | LaunchTarget | undefined;
 
+/**
+ * The launches this extension prepared itself. A command's argument can come from anywhere (a command: link, another
+ * extension), so an object that merely looks like a LaunchTarget (an interpreter path, arguments) is never run.
+ */
+const PREPARED = new WeakSet<object>();
+
+/** Marks a launch checked by this extension (plannedLaunch, the test command) so the launching commands accept it. */
+export function checkedLaunch(t: LaunchTarget): LaunchTarget {
+  PREPARED.add(t);
+  return t;
+}
+
 function isPrepared(x: unknown): x is LaunchTarget {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && typeof (x as LaunchTarget).script === 'string'
-    && typeof (x as LaunchTarget).interpreter === 'object';
+  return typeof x === 'object' && x !== null && PREPARED.has(x);
 }
 
 /** Checks a target the way every launch command needs: trust, a real .py file, an interpreter that is Python 3.8+. */

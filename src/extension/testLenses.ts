@@ -7,7 +7,7 @@ import { readConfig } from './config';
 import type { LaunchProfiler } from './launchConfigCommand';
 import { preparePlannedLaunch } from './plannedLaunch';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';
-import { isLaunchTarget, LaunchTarget } from './profileScriptCommand';
+import { checkedLaunch, isLaunchTarget, LaunchTarget } from './profileScriptCommand';
 
 export const PROFILE_TEST_COMMAND = 'pyrometer.profileTest';
 
@@ -113,20 +113,20 @@ export async function profileTest(uri: vscode.Uri | undefined, line1: number | u
   }
   let target: LaunchTarget;
   if (framework === 'pytest') {
-    target = {
+    target = checkedLaunch({
       ...prepared, args: [pytestNodeId(relative, test), '-p', 'no:cacheprovider'],
       notes: [`test: ${pytestNodeId(relative, test)} with pytest ${pytestFound}; the profile holds pytest's own collection and reporting too`],
-    };
+    });
   } else {
     // python -m unittest needs a dotted name importable from its cwd: the workspace folder when the path allows,
     // else the directory above the file's package (as unittest's discovery would start there).
     const unittestCwd = unittestName(relative, test) ? cwd : await packageRoot(path.dirname(file));
     const dotted = unittestName(path.relative(unittestCwd, file), test);
     if (!dotted) return runner.fail(`${relative} cannot be named as a module (python -m unittest needs importable names): install pytest to profile this test.`);
-    target = {
+    target = checkedLaunch({
       ...prepared, cwd: unittestCwd, run: { kind: 'module', module: 'unittest' }, args: [dotted],
       notes: [`test: ${dotted} with unittest${pytestFound ? '' : ' (pytest is not installed in this interpreter)'}; the profile holds unittest's own machinery too`],
-    };
+    });
   }
   return launch(profiler, target);
 }
