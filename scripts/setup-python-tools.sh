@@ -7,7 +7,9 @@
 # tests (PYROMETER_LPROF_PYTHON_3_11 / _3_12 = <venv>/bin/python) and bench/line_overhead.py compare against it.
 # Idempotent: a venv that already has the pinned version is left alone. Prints the py-spy path on stdout
 # (its only stdout line), so callers can do  PYROMETER_PYSPY=$(bash scripts/setup-python-tools.sh).
-# A line_profiler venv that cannot be made (no pyenv, family not installed, pip failed) is reported on stderr and
+# Likewise venv-pytest-3.11 / venv-pytest-3.12 holding pytest pinned: the "Profile test" integration tests run
+# pytest from them (PYROMETER_PYTEST_PYTHON_3_11 / _3_12 = <venv>/bin/python).
+# A line_profiler or pytest venv that cannot be made (no pyenv, family not installed, pip failed) is reported on stderr and
 # makes the exit status 1, after the py-spy line was printed.
 set -euo pipefail
 TOOLS=${PYROMETER_TOOLS:-$HOME/.cache/pyrometer-tools}
@@ -15,6 +17,8 @@ VENV=$TOOLS/venv-tools
 PYSPY_VERSION=0.4.2
 LPROF_VERSION=5.1.0
 LPROF_FAMILIES=(3.11 3.12)
+PYTEST_VERSION=9.2.0
+PYTEST_FAMILIES=(3.11 3.12)
 log() { echo "[setup-python-tools $(date +%T)] $*" >&2; }
 
 PYSPY=$VENV/bin/py-spy
@@ -40,16 +44,16 @@ if [ "$(installed_version)" != "$PYSPY_VERSION" ]; then
 fi
 log "ready: py-spy $PYSPY_VERSION"
 
-lprof_version() { # the line_profiler version importable by interpreter $1, empty when missing or broken
-  [ -x "$1" ] && "$1" -c 'import line_profiler; print(line_profiler.__version__)' 2>/dev/null || true
+module_version() { # module_version PYTHON MODULE: MODULE.__version__ importable by PYTHON, empty when missing or broken
+  [ -x "$1" ] && "$1" -c "import $2; print($2.__version__)" 2>/dev/null || true
 }
 
-# setup_lprof FAMILY: the venv-lprof-FAMILY venv with line_profiler==$LPROF_VERSION; non-zero on failure.
+# setup_pinned FAMILY KIND PACKAGE VERSION MODULE: the venv-KIND-FAMILY venv with PACKAGE==VERSION; non-zero on failure.
 # (Run in an `||` list, where `set -e` does not apply: every step checks its own status.)
-setup_lprof() {
-  local family=$1 venv=$TOOLS/venv-lprof-$1 version prefix
-  if [ "$(lprof_version "$venv/bin/python")" = "$LPROF_VERSION" ]; then
-    log "ready: line_profiler $LPROF_VERSION in $venv"
+setup_pinned() {
+  local family=$1 kind=$2 package=$3 wanted=$4 module=$5 venv=$TOOLS/venv-$2-$1 version prefix
+  if [ "$(module_version "$venv/bin/python" "$module")" = "$wanted" ]; then
+    log "ready: $package $wanted in $venv"
     return 0
   fi
   if ! command -v pyenv >/dev/null 2>&1; then
@@ -67,19 +71,21 @@ setup_lprof() {
     log "venv $venv with $prefix/bin/python"
     rm -rf "$venv" && "$prefix/bin/python" -m venv "$venv" || return 1
   fi
-  log "line_profiler==$LPROF_VERSION from PyPI into $venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    "line_profiler==$LPROF_VERSION" >&2 || return 1
-  if [ "$(lprof_version "$venv/bin/python")" != "$LPROF_VERSION" ]; then
-    log "line_profiler $LPROF_VERSION did not install into $venv (found: '$(lprof_version "$venv/bin/python")')"
+  log "$package==$wanted from PyPI into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$package==$wanted" >&2 || return 1
+  if [ "$(module_version "$venv/bin/python" "$module")" != "$wanted" ]; then
+    log "$package $wanted did not install into $venv (found: '$(module_version "$venv/bin/python" "$module")')"
     return 1
   fi
-  log "ready: line_profiler $LPROF_VERSION in $venv"
+  log "ready: $package $wanted in $venv"
 }
 
 lprof_status=0
 for family in "${LPROF_FAMILIES[@]}"; do
-  setup_lprof "$family" || lprof_status=1
+  setup_pinned "$family" lprof line_profiler "$LPROF_VERSION" line_profiler || lprof_status=1
+done
+for family in "${PYTEST_FAMILIES[@]}"; do
+  setup_pinned "$family" pytest pytest "$PYTEST_VERSION" pytest || lprof_status=1
 done
 
 echo "$PYSPY"

@@ -79,6 +79,8 @@ export PYROMETER_PYSPY="$PYROMETER_TOOLS/venv-tools/bin/py-spy"   # for the unit
 # line_profiler, for the runner tests that compare the line_profiler engine with line_profiler itself
 export PYROMETER_LPROF_PYTHON_3_11="$PYROMETER_TOOLS/venv-lprof-3.11/bin/python"
 export PYROMETER_LPROF_PYTHON_3_12="$PYROMETER_TOOLS/venv-lprof-3.12/bin/python"
+# pytest, for the integration tests of the "Profile" CodeLens on tests
+export PYROMETER_PYTEST_PYTHON_3_11="$PYROMETER_TOOLS/venv-pytest-3.11/bin/python"
 pyro_phase npm-deps 900 pyro_npm_deps || record_failure prep-npm-deps
 pyro_phase build 300 npm run build || record_failure prep-build
 pyro_phase compile-tests 300 npm run compile-tests || record_failure prep-compile-tests

@@ -63,9 +63,13 @@ def _call_mode(options):
 
 def parse_args(argv):
     """Options from the subcommand's arguments (``--opt value`` or ``--opt=value``; ``--`` before the script)."""
-    return cli_options.parse(argv, {"--out": cli_options.absolute_path, "--call": _qualname,
-                                    "--call-args": _call_args_option, "--repeat": _repeat},
-                             empty_ok=("--call-args",), validate=_call_mode)
+    options = cli_options.parse(argv, {"--out": cli_options.absolute_path, "--call": _qualname,
+                                       "--call-args": _call_args_option, "--repeat": _repeat},
+                                empty_ok=("--call-args",), validate=_call_mode)
+    if options.call is not None and options.module is not None:
+        # --call imports the script's file under its own name; a module (-m) already has one: not supported.
+        raise errors.UsageError("--call needs a script, not -m %s" % options.module)
+    return options
 
 
 def warm_up(job, options):

@@ -13,6 +13,7 @@ class Options(object):
         for name, value in defaults.items():
             setattr(self, name, value)
         self.script = None
+        self.module = None  # -m MODULE instead of SCRIPT
         self.args = []
 
 
@@ -95,6 +96,8 @@ def parse(argv, valued, flags=(), defaults=None, lists=None, empty_ok=(), not_da
                 setattr(options, _attribute(name), valued[name](name, value))
         elif arg in flags:
             setattr(options, _attribute(arg), True)
+        elif arg == "-m" and script:
+            break  # -m MODULE: the target, as for `python -m MODULE`
         elif arg.startswith("-") and (script or arg != "-"):
             raise errors.UsageError("unknown option %r" % arg)
         elif script:
@@ -110,6 +113,12 @@ def parse(argv, valued, flags=(), defaults=None, lists=None, empty_ok=(), not_da
         return options
     if index >= len(argv):
         raise errors.UsageError("no script given")
+    if script and argv[index] == "-m":
+        if index + 1 >= len(argv) or not argv[index + 1]:
+            raise errors.UsageError("-m needs a module name")
+        options.module = argv[index + 1]
+        options.args = argv[index + 2:]
+        return options
     options.script = argv[index]
     options.args = argv[index + 1:]
     return options

@@ -214,12 +214,13 @@ class CompiledFile(object):
 class Scope(object):
     """The resolved scope: the records to report, the unmatched requests, and the runtime lookup."""
 
-    def __init__(self, script_filename, files, functions):
-        """script_filename: the script as the target compiles it; files: --file paths; functions: (path, line)."""
+    def __init__(self, script_filename, files, functions, whole_script=True):
+        """script_filename: the script as the target compiles it; files: --file paths; functions: (path, line);
+        whole_script: with neither files nor functions, time the whole script (off: a module that was not found)."""
         self.requested_files = [os.path.realpath(path) for path in files]
         self.requested_functions = [(os.path.realpath(path), line) for path, line in functions]
         whole_files = list(self.requested_files)
-        if not files and not functions:
+        if not files and not functions and whole_script:
             whole_files = [os.path.realpath(script_filename)]
             self.requested_files = list(whole_files)
         self.unmatched = []

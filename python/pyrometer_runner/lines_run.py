@@ -74,15 +74,36 @@ class LineTiming(subcommand.Instrument):
     """The chosen engine, switched on and off around the script by Target.run."""
 
     def __init__(self, job, timer_type, options):
-        self.scope = line_scope.Scope(job.filename, options.files, options.functions)
-        self.timer = timer_type(self.scope)
-        self.start = self.timer.start
-        self.stop = self.timer.stop
-        self.prepare = self.timer.prepare
-        self.prepare_failure = "cannot prepare the %s engine" % self.timer.name
-        self.start_failure = "cannot start the %s engine" % self.timer.name  # e.g. no free sys.monitoring tool id
+        self.timer_type = timer_type
+        self.options = options
+        self.scope = None
+        self.timer = None
+        self.prepare_failure = "cannot prepare the %s engine" % timer_type.name
+        self.start_failure = "cannot start the %s engine" % timer_type.name  # e.g. no free sys.monitoring tool id
+        if getattr(job, "module_name", None) is None:
+            self._resolve(job)  # a script's file is known now, before the script can chdir
+
+    def _resolve(self, job):
+        """The scope and the engine; for a module (-m) only once load() found its file."""
+        if self.scope is None:
+            self.scope = line_scope.Scope(job.filename, self.options.files, self.options.functions)
+            self.timer = self.timer_type(self.scope)
+            self.start = self.timer.start
+            self.stop = self.timer.stop
+
+    def prepare(self, job):
+        self._resolve(job)
+        self.timer.prepare(job)
+
+    def not_loaded(self):
+        """The module was not found: its scope is only what was asked for explicitly (nothing to time)."""
+        if self.scope is None:
+            self.scope = line_scope.Scope("", self.options.files, self.options.functions, whole_script=False)
+            self.timer = self.timer_type(self.scope)
 
     def result(self, run):
+        if self.scope is None:
+            self.not_loaded()
         timer, scope = self.timer, self.scope
         note = timer.note(run.counter.count)
         try:

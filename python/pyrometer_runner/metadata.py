@@ -143,14 +143,15 @@ def describe(avoid_dirs=()):
 def run_block(tool, options, cwd, job, started_at, outcome, threads_seen):
     """The `metadata` block every runner result carries (docs/runner-protocol.md), for one finished run."""
     python, platform_string, capabilities = describe(
-        avoid_dirs=[os.path.dirname(os.path.realpath(job.filename))])
+        avoid_dirs=[job.search_dir])
     return {
         "tool": tool,
         "python": python,
         "platform": platform_string,
-        "argv": [options.script] + list(options.args),
+        "argv": job.argv(),
         "cwd": cwd,
         "script": job.path,
+        "module": getattr(job, "module_name", None),
         "startedAt": iso_utc(started_at),
         "wallSeconds": outcome.wall_seconds,
         "cpuSeconds": outcome.cpu_seconds,

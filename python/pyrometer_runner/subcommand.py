@@ -9,7 +9,7 @@ makes of the run. Only modules the subcommands import anyway are imported here (
 import os
 import time
 
-from pyrometer_runner import errors, metadata, result_file, target, threads
+from pyrometer_runner import errors, metadata, module_target, result_file, target, threads
 
 
 def main(argv, parse_args, usage, body):
@@ -81,7 +81,7 @@ class Run(object):
         self.options = options
         self.started_at = time.time()
         self.cwd = os.getcwd()
-        self.job = target.Target(options.script, options.args)
+        self.job = module_target.make(options)  # a script, or a module with -m
         self.counter = threads.ThreadCounter()
         self.outcome = None
         self.ran = False  # the instrument started and the script ran (however it ended)

@@ -178,7 +178,7 @@ class Target(object):
         """Give the interpreter the state ``python SCRIPT ARGS`` would give it: argv, sys.path[0], __main__."""
         sys.argv = [self.script] + self.args
         if not (getattr(sys.flags, "safe_path", False) or sys.flags.isolated):
-            sys.path.insert(0, os.path.dirname(os.path.realpath(self.filename)))
+            sys.path.insert(0, self.search_dir)
         module = type(sys)("__main__")  # __name__, __doc__, __package__, __loader__, __spec__ as for a script
         namespace = module.__dict__
         loader_type = getattr(sys.modules.get("_frozen_importlib_external"), "SourceFileLoader", None)
@@ -193,6 +193,15 @@ class Target(object):
         sys.modules["__main__"] = module
         self.module = module
 
+    def argv(self):
+        """The command line the result's metadata reports: SCRIPT ARGS as given."""
+        return [self.script] + self.args
+
+    @property
+    def search_dir(self):
+        """What ``python SCRIPT`` puts at sys.path[0]: the script's directory, symlinks resolved."""
+        return os.path.dirname(os.path.realpath(self.filename))
+
     def run(self, start, stop):
         """Run the compiled script between start() and stop() (the profiler's enable/disable).
 
@@ -200,25 +209,28 @@ class Target(object):
         runner, only the ``exec`` builtin that runs it and the ``stop`` call. start() failing is the caller's
         error and propagates; everything the target raises is caught and becomes the Outcome.
         """
-        code = self.code
-        namespace = self.module.__dict__
-        wall0 = time.perf_counter()
-        cpu0 = time.process_time()
-        start()
+        return run_code(self.code, self.module.__dict__, start, stop)
+
+
+def run_code(code, namespace, start, stop):
+    """Exec code in namespace between start() and stop(); the Outcome (see Target.run)."""
+    wall0 = time.perf_counter()
+    cpu0 = time.process_time()
+    start()
+    try:
         try:
-            try:
-                exec(code, namespace)
-            finally:
-                stop()
-        except SystemExit as exc:
-            outcome = Outcome.system_exit(exc)
-        except BaseException as exc:
-            outcome = Outcome.raised(exc, _from_target_frame(exc.__traceback__, code), PHASE_RUN)
-        else:
-            outcome = Outcome.finished()
-        outcome.wall_seconds = time.perf_counter() - wall0
-        outcome.cpu_seconds = time.process_time() - cpu0
-        return outcome
+            exec(code, namespace)
+        finally:
+            stop()
+    except SystemExit as exc:
+        outcome = Outcome.system_exit(exc)
+    except BaseException as exc:
+        outcome = Outcome.raised(exc, _from_target_frame(exc.__traceback__, code), PHASE_RUN)
+    else:
+        outcome = Outcome.finished()
+    outcome.wall_seconds = time.perf_counter() - wall0
+    outcome.cpu_seconds = time.process_time() - cpu0
+    return outcome
 
 
 def _from_target_frame(tb, code):

@@ -16,6 +16,10 @@ export interface PyrometerConfig {
   readonly memoryFrames: number;
   /** Seconds between extra tracemalloc snapshots; 0: start and end only. */
   readonly memoryIntervalSeconds: number;
+  /** "Profile" CodeLens above test functions. */
+  readonly testCodeLens: boolean;
+  /** The profiler the test CodeLens runs. */
+  readonly testProfiler: 'cProfile' | 'py-spy';
 }
 
 const LINE_TIMING_ENGINES: readonly LineTimingEngineChoice[] = ['auto', 'monitoring', 'settrace', 'line_profiler'];
@@ -31,6 +35,8 @@ export function readConfig(scope?: vscode.Uri): PyrometerConfig {
     maxProfileMegabytes: Math.max(16, c.get<number>('maxProfileMegabytes', 512)),
     memoryFrames: Math.min(100, Math.max(1, Math.round(c.get<number>('memory.tracebackFrames', 1)))),
     memoryIntervalSeconds: Math.max(0, c.get<number>('memory.snapshotIntervalSeconds', 0)),
+    testCodeLens: c.get<boolean>('testCodeLens', true) !== false,
+    testProfiler: c.get<string>('testProfiler') === 'py-spy' ? 'py-spy' : 'cProfile',
     lineTimingEngine: LINE_TIMING_ENGINES.find(e => e === c.get<string>('lineTiming.engine')) ?? 'auto',
   };
 }

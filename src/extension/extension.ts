@@ -27,6 +27,9 @@ import type { RunRecord } from './runHistory';
 import { ShownRun } from './shownRun';
 import { profileStartup, StartupReports } from './startupCommand';
 import { RunStatusBar } from './statusBar';
+import { LaunchConfigCommandArgs, LaunchProfiler, profileLaunchConfig } from './launchConfigCommand';
+import type { LaunchTarget } from './profileScriptCommand';
+import { profileTest, ProfileTestArgs, PROFILE_TEST_COMMAND, PytestAvailability, TestLenses } from './testLenses';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
 export function activate(context: vscode.ExtensionContext): PyrometerExports {
@@ -62,6 +65,25 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
     { emptyMessage: 'No flame graph for the shown run: profile a script with cProfile or py-spy (line timing records lines, not stacks).' });
   const importFlameGraph = createFlameGraphPanel(context.extensionUri, async request => importsView.flameSource()?.data(request),
     { title: 'Pyrometer: Import Flame Graph', emptyMessage: 'No import profile yet: run "Pyrometer: Profile imports" first.' });
+  // A launch configuration or a test, prepared, run by the chosen profiler's own command.
+  const launchUnder = async (profiler: LaunchProfiler, target: LaunchTarget) => {
+    switch (profiler) {
+      case 'cProfile': return profileWithCProfile(target, runner, runnerRoot);
+      case 'py-spy': return profileWithPySpy(target, runner, runnerRoot, output, false);
+      case 'memory': {
+        const result = await profileMemory(target, runner, runnerRoot);
+        if (result.runId) void vscode.commands.executeCommand(`${AllocationsView.viewId}.focus`);
+        return result;
+      }
+      case 'events': {
+        const result = await profileEvents(target, runner, runnerRoot);
+        if (result.runId) gcTimeline.show();
+        return result;
+      }
+    }
+  };
+  const testLenses = new TestLenses();
+  const pytestAvailability = new PytestAvailability();
   const sendSettings = () => {
     if (!server.isRunning) return;
     const config = readConfig();
@@ -142,6 +164,12 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
     importFlameGraph, importsView.onDidChangeTreeData(() => void importFlameGraph.refresh()),
     vscode.commands.registerCommand('pyrometer.showImportFlameGraph', () => importFlameGraph.show()),
     vscode.commands.registerCommand('pyrometer.showImports', () => vscode.commands.executeCommand(`${ImportsView.viewId}.focus`)),
+    vscode.commands.registerCommand('pyrometer.profileLaunchConfig', (args?: LaunchConfigCommandArgs) =>
+      profileLaunchConfig(runner, launchUnder, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {})),
+    testLenses,
+    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, testLenses),
+    vscode.commands.registerCommand(PROFILE_TEST_COMMAND, (uri?: vscode.Uri, line?: number, args?: ProfileTestArgs) =>
+      profileTest(uri instanceof vscode.Uri ? uri : undefined, typeof line === 'number' ? line : undefined, runner, pytestAvailability, launchUnder, args)),
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);

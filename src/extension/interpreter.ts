@@ -6,7 +6,7 @@ import { readConfig } from './config';
 export interface InterpreterChoice {
   readonly command: string;
   /** Where it came from, shown to the user with the run. */
-  readonly source: 'Python extension' | 'pyrometer.pythonPath setting' | 'PATH';
+  readonly source: 'Python extension' | 'pyrometer.pythonPath setting' | 'PATH' | 'launch configuration';
 }
 
 interface PythonExtensionApi {

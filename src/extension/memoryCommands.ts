@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import { runEvents, runMemory } from '../runners/memoryEvents';
 import { readConfig } from './config';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';
-import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
+import { isLaunchTarget, launchHeader, LaunchInput, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 
 /** Pyrometer: Profile memory (tracemalloc) — allocations by line at the end, growth since the start. */
-export async function profileMemory(target: vscode.Uri | undefined, runner: ProfileRunner, runnerRoot: string):
+export async function profileMemory(target: LaunchInput, runner: ProfileRunner, runnerRoot: string):
   Promise<ProfileCommandResult> {
   const prepared = await prepareLaunch(target, runner);
   if (!isLaunchTarget(prepared)) return prepared;
@@ -27,7 +27,7 @@ export async function profileMemory(target: vscode.Uri | undefined, runner: Prof
 }
 
 /** Pyrometer: Profile GC and exceptions — collections with their pauses, and exceptions counted where raised. */
-export async function profileEvents(target: vscode.Uri | undefined, runner: ProfileRunner, runnerRoot: string):
+export async function profileEvents(target: LaunchInput, runner: ProfileRunner, runnerRoot: string):
   Promise<ProfileCommandResult> {
   const prepared = await prepareLaunch(target, runner);
   if (!isLaunchTarget(prepared)) return prepared;

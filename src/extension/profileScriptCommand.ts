@@ -4,21 +4,53 @@ import * as vscode from 'vscode';
 import { runCProfile } from '../runners/cprofile';
 import { probeInterpreter, tooOld } from '../runners/interpreterProbe';
 import { PyrometerConfig, readConfig } from './config';
-import type { ScriptLaunchRequest } from '../runners/runnerLaunch';
+import { RunTarget, ScriptLaunchRequest, targetArgv } from '../runners/runnerLaunch';
 import { chooseInterpreter } from './interpreter';
 import type { InterpreterUsed, JobOutcome, ProfileCommandResult, ProfileJob, ProfileRunner } from './profileRun';
 
 /** A script to profile, checked and with its interpreter chosen and probed. */
 export interface LaunchTarget {
+  /** The script; for a module, its file (or the cwd when not found): what the run is filed under. */
   readonly script: string;
   readonly scriptName: string;
   readonly cwd: string;
   readonly interpreter: InterpreterUsed;
+  /** What runs, when it is not `script` itself with no arguments (a launch configuration, a test). */
+  readonly run?: RunTarget;
+  readonly args?: readonly string[];
+  /** The child's whole environment (the extension's with the configuration's merged over it). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra lines for the output channel (where the launch came from, what was not honoured). */
+  readonly notes?: readonly string[];
+}
+
+/** What a launching command is given: a script's URI (or none: the active editor's), or a launch already prepared. */
+export type LaunchInput = vscode.Uri | LaunchTarget | undefined;
+
+/**
+ * The launches this extension prepared itself. A command's argument can come from anywhere (a command: link, another
+ * extension), so an object that merely looks like a LaunchTarget (an interpreter path, arguments) is never run.
+ */
+const PREPARED = new WeakSet<object>();
+
+/** Marks a launch checked by this extension (plannedLaunch, the test command) so the launching commands accept it. */
+export function checkedLaunch(t: LaunchTarget): LaunchTarget {
+  PREPARED.add(t);
+  return t;
+}
+
+function isPrepared(x: unknown): x is LaunchTarget {
+  return typeof x === 'object' && x !== null && PREPARED.has(x);
 }
 
 /** Checks a target the way every launch command needs: trust, a real .py file, an interpreter that is Python 3.8+. */
-export async function prepareLaunch(target: vscode.Uri | undefined, runner: ProfileRunner):
+export async function prepareLaunch(target: LaunchInput, runner: ProfileRunner):
   Promise<LaunchTarget | ProfileCommandResult> {
+  if (isPrepared(target)) {
+    // Prepared by the launch-configuration or test command: checked there; trust is checked again at the last moment.
+    if (!vscode.workspace.isTrusted) return runner.fail(UNTRUSTED);
+    return target;
+  }
   const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
   const problem = await checkTarget(uri);
   if (problem) return runner.fail(problem);
@@ -42,10 +74,10 @@ export function isLaunchTarget(x: LaunchTarget | ProfileCommandResult): x is Lau
   return (x as LaunchTarget).script !== undefined;
 }
 
+const UNTRUSTED = 'Profiling runs the script, so Pyrometer does not profile in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to profile.';
+
 async function checkTarget(uri: vscode.Uri | undefined): Promise<string | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    return 'Profiling runs the script, so Pyrometer does not profile in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to profile.';
-  }
+  if (!vscode.workspace.isTrusted) return UNTRUSTED;
   if (!uri) return 'Open or select a Python script to profile.';
   if (uri.scheme !== 'file') return `Pyrometer profiles files on disk; ${uri.toString()} is not one.`;
   const stat = await fs.stat(uri.fsPath).catch(() => undefined);
@@ -58,19 +90,21 @@ async function checkTarget(uri: vscode.Uri | undefined): Promise<string | undefi
 /** The runner launch of a prepared script, with the user's timeout and output cap: what every launching command sends. */
 export function scriptLaunch(t: LaunchTarget, runnerRoot: string, runDir: string, config: PyrometerConfig): ScriptLaunchRequest {
   return {
-    python: t.interpreter.executable, runnerRoot, script: t.script, args: [], cwd: t.cwd, runDir,
-    timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024,
+    python: t.interpreter.executable, runnerRoot, target: t.run ?? { kind: 'script', script: t.script }, args: t.args ?? [],
+    cwd: t.cwd, runDir, timeoutMs: config.timeoutSeconds * 1000, maxForwardedBytes: config.maxOutputMegabytes * 1024 * 1024,
+    ...(t.env ? { env: t.env } : {}),
   };
 }
 
 export function launchHeader(tool: string, t: LaunchTarget): string[] {
-  return [`Profiling ${t.script} with ${tool}`,
+  const what = t.run ? `python ${targetArgv(t.run, t.args ?? []).map(a => (/[\s"']/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}` : t.script;
+  return [`Profiling ${what} with ${tool}`,
     `interpreter: ${t.interpreter.executable} (Python ${t.interpreter.version}, from ${t.interpreter.source})`,
-    `cwd: ${t.cwd}`];
+    `cwd: ${t.cwd}`, ...(t.notes ?? [])];
 }
 
 /** Pyrometer: Profile this script (cProfile). */
-export async function profileWithCProfile(target: vscode.Uri | undefined, runner: ProfileRunner, runnerRoot: string):
+export async function profileWithCProfile(target: LaunchInput, runner: ProfileRunner, runnerRoot: string):
   Promise<ProfileCommandResult> {
   const prepared = await prepareLaunch(target, runner);
   if (!isLaunchTarget(prepared)) return prepared;

@@ -9,7 +9,7 @@ import { chooseInterpreter } from './interpreter';
 import { askSampling, samplingFromSettings } from './pySpyOptions';
 import { locatePySpy } from './pySpyLocator';
 import type { JobOutcome, ProfileCommandResult, ProfileRunner } from './profileRun';
-import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
+import { isLaunchTarget, launchHeader, LaunchInput, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 
 function jobOutcome(o: PySpyRunOutcome): JobOutcome {
   const failure: RunVerdict | undefined = o.failure && {
@@ -30,7 +30,7 @@ function samplingHeader(s: PySpySampling): string {
 }
 
 /** Pyrometer: Profile this script (py-spy) [with options…]. */
-export async function profileWithPySpy(target: vscode.Uri | undefined, runner: ProfileRunner, runnerRoot: string,
+export async function profileWithPySpy(target: LaunchInput, runner: ProfileRunner, runnerRoot: string,
   output: vscode.OutputChannel, withOptions: boolean, override: Partial<PySpySampling> = {}): Promise<ProfileCommandResult | undefined> {
   const prepared = await prepareLaunch(target, runner);
   if (!isLaunchTarget(prepared)) return prepared;

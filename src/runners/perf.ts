@@ -7,7 +7,7 @@ import { parsePerfScript, PerfScriptFacts } from '../core/perfScript';
 import type { Profile, RunMetadata } from '../core/profileModel';
 import { ProcessListeners, ProcessOutcome, runProcess } from './childProcess';
 import { loadRunMetadata, withoutRunnerFrames } from './pyspy';
-import type { ScriptLaunchRequest } from './runnerLaunch';
+import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
 
 /**
  * The Linux perf adapter (see docs/runner-perf.md). Measured here (perf 6.1, pyenv 3.12/3.13 built -O3 without
@@ -132,7 +132,7 @@ export function perfRecordArgv(req: PerfRecordRequest, dataPath: string, metaPat
   return ['record', '-e', 'cpu-clock', '-F', String(Math.max(1, Math.round(req.frequencyHz))), ...graph,
     ...(req.plan.inject ? ['-k', '1'] : []), '-o', dataPath, '--',
     req.python, '-X', req.plan.pythonFlag, path.join(req.runnerRoot, 'pyrometer_runner'), 'run', '--out', metaPath,
-    '--', req.script, ...req.args];
+    '--', ...targetArgv(req.target, req.args)];
 }
 
 export const PERF_SCRIPT_FIELDS = 'comm,pid,tid,time,event,ip,sym,dso';
@@ -146,7 +146,7 @@ export async function runPerfRecord(req: PerfRecordRequest, listeners: ProcessLi
   await Promise.all([dataPath, injectedPath, metaPath, scriptPath].map(f => fs.rm(f, { force: true })));
   const argv: string[][] = [];
   const load: PerfLoadRequest = {
-    scriptPath, mapPaths: [], jitDumpPaths: [], metaPath, rateHz: req.frequencyHz, subject: path.basename(req.script),
+    scriptPath, mapPaths: [], jitDumpPaths: [], metaPath, rateHz: req.frequencyHz, subject: targetSubject(req.target),
     runnerPackageDir: path.join(path.resolve(req.runnerRoot), 'pyrometer_runner'),
   };
   const fail = (process: ProcessOutcome, message: string): PerfRunOutcome => ({

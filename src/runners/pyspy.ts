@@ -8,7 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
-import type { ScriptLaunchRequest } from './runnerLaunch';
+import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
 
 /**
  * The py-spy adapter: build py-spy's argv, run it through childProcess (cancel, timeout, output cap), keep its own
@@ -166,7 +166,7 @@ export function pySpyRecordOptions(s: PySpySampling, outputPath: string): string
 export function pySpyRecordArgv(req: PySpyRecordRequest, files: PySpyFiles): string[] {
   return [...pySpyRecordOptions(req.sampling, files.profilePath), '--',
     req.python, path.join(req.runnerRoot, 'pyrometer_runner'), 'run', '--out', files.metaPath,
-    '--bytecode-out', files.bytecodePath, '--', req.script, ...req.args];
+    '--bytecode-out', files.bytecodePath, '--', ...targetArgv(req.target, req.args)];
 }
 
 /** py-spy's arguments to sample a running process for a while. */
@@ -211,7 +211,7 @@ export async function runPySpyRecord(req: PySpyRecordRequest, listeners: Process
   const hasProfile = finished && await isFile(files.profilePath);
   const hasMetadata = finished && await isFile(files.metaPath);
   const facts: PySpyFacts = {
-    mode: 'launch', pySpy: req.pySpy, python: req.python, subject: path.basename(req.script),
+    mode: 'launch', pySpy: req.pySpy, python: req.python, subject: targetSubject(req.target),
     process: outcome, hasProfile, hasMetadata, status: filter, timeoutMs: req.timeoutMs,
   };
   return {
@@ -222,7 +222,7 @@ export async function runPySpyRecord(req: PySpyRecordRequest, listeners: Process
     load: {
       mode: 'launch', format: req.sampling.format, profilePath: files.profilePath, metaPath: files.metaPath,
       rateHz: wholeRate(req.sampling.rateHz), runnerPackageDir: path.join(path.resolve(req.runnerRoot), 'pyrometer_runner'),
-      fullFilenames: req.sampling.fullFilenames !== false, subject: path.basename(req.script), idle: req.sampling.idle,
+      fullFilenames: req.sampling.fullFilenames !== false, subject: targetSubject(req.target), idle: req.sampling.idle,
     },
   };
 }
@@ -535,8 +535,9 @@ function noSamplesMessage(req: PySpyLoadRequest, metadata: RunMetadata | undefin
 
 /**
  * The stacks of a launch hold the runner around the script: `_run_module_as_main (runpy)`, the runner's
- * `__main__`, `plain_run.main`, then `run (pyrometer_runner/target.py)` whose callee is the script's `<module>`.
- * Stacks through target.run lose everything up to it. Stacks outside the script are dropped: those holding runner
+ * `__main__`, `plain_run.main`, then `run` and `run_code` (pyrometer_runner/target.py; a module target's `run` is
+ * in module_target.py) whose callee is the script's `<module>`. Stacks through target.run_code lose everything up to
+ * it. Stacks outside the script are dropped: those holding runner
  * code (its imports, writing RUN.json) and the interpreter's startup (rooted in site, runpy or the import system,
  * before the runner runs). Other stacks (threads the script started, empty stacks) stay as they are. Frames no
  * stack uses any more leave the frame table.
@@ -549,13 +550,14 @@ export function withoutRunnerFrames(profile: Profile, runnerPackageDir: string):
   if (!stacks) return profile;
   const prefix = path.join(runnerPackageDir, '');
   const isRunner = profile.frames.map(f => f.file.startsWith(prefix) || f.file.startsWith('pyrometer_runner/'));
-  // py-spy names it `run`, perf by qualname `Target.run`.
-  const isTargetRun = profile.frames.map((f, i) => isRunner[i] && (f.name === 'run' || f.name.endsWith('.run')) && path.basename(f.file) === 'target.py');
+  // The runner's exec of the script: py-spy names it `run_code`, perf by qualname (`run_code`, or `Target.run` before).
+  const isTargetRun = profile.frames.map((f, i) => isRunner[i] && (f.name === 'run_code' || f.name === 'run' || f.name.endsWith('.run'))
+    && path.basename(f.file) === 'target.py');
   const isStartup = profile.frames.map(f => STARTUP_FILES.test(f.file));
   const kept: StackSample[] = [];
   for (const s of stacks.stacks) {
-    let cut = -1;
-    for (let k = 0; k < s.frames.length; k++) {
+    let cut = -1; // the innermost target.py frame: the runner's exec of the target is right below it
+    for (let k = s.frames.length - 1; k >= 0; k--) {
       if (isTargetRun[s.frames[k]]) {
         cut = k;
         break;

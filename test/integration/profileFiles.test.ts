@@ -53,7 +53,7 @@ describe('profile files in the editor: a .prof from the cprofile runner', functi
   before(async () => {
     calls = path.join(workspaceRoot(), 'calls.py');
     const runDir = path.join(await fixturesDir(), 'run');
-    const outcome = await runCProfile({ python: 'python3', runnerRoot: RUNNER_ROOT, script: calls, args: [], cwd: workspaceRoot(), runDir, timeoutMs: 120000 });
+    const outcome = await runCProfile({ python: 'python3', runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: calls }, args: [], cwd: workspaceRoot(), runDir, timeoutMs: 120000 });
     assert.ok(outcome.hasResult, outcome.process.stderrTail);
     prof = path.join(await fixturesDir(), 'calls.prof');
     await fs.copyFile(outcome.profPath, prof);
@@ -144,7 +144,7 @@ describe('profile files in the editor: pyrometer.pathMappings', function () {
   it('a result taken under /remote/app lands on the workspace\'s calls.py once mapped', async () => {
     const calls = path.join(workspaceRoot(), 'calls.py');
     const runDir = path.join(await fixturesDir(), 'remote-run');
-    const outcome = await runCProfile({ python: 'python3', runnerRoot: RUNNER_ROOT, script: calls, args: [], cwd: workspaceRoot(), runDir, timeoutMs: 120000 });
+    const outcome = await runCProfile({ python: 'python3', runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: calls }, args: [], cwd: workspaceRoot(), runDir, timeoutMs: 120000 });
     assert.ok(outcome.hasResult, outcome.process.stderrTail);
     const remote = (await fs.readFile(outcome.resultPath, 'utf8')).split(JSON.stringify(workspaceRoot()).slice(1, -1)).join('/remote/app');
     assert.ok(remote.includes('/remote/app/calls.py'));

@@ -19,7 +19,7 @@ describe('placing a real profile on the lines of calls.py', function () {
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pyrometer-lines-'));
-    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, script: file, args: [], cwd: WORKLOADS, runDir: dir, timeoutMs: 110000 });
+    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: file }, args: [], cwd: WORKLOADS, runDir: dir, timeoutMs: 110000 });
     assert.ok(outcome.hasResult, outcome.process.stderrTail);
     profile = await loadCProfileResult(outcome.resultPath);
     graph = new CallGraph(profile);

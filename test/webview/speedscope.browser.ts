@@ -106,7 +106,7 @@ const fixture = (name: string): string => fs.readFileSync(path.join(repoRoot, 't
 async function cprofileRun(): Promise<Profile> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyrometer-speedscope-'));
   try {
-    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, script: path.join(WORKLOADS, 'calls.py'), args: [], cwd: WORKLOADS, runDir, timeoutMs: 120_000 });
+    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: path.join(WORKLOADS, 'calls.py') }, args: [], cwd: WORKLOADS, runDir, timeoutMs: 120_000 });
     if (!outcome.hasResult) throw new Error(`the cprofile runner wrote no result: ${outcome.process.stderrTail}`);
     return await loadCProfileResult(outcome.resultPath);
   } finally {

@@ -30,7 +30,7 @@ describe('cProfile runs: every figure equals what pstats prints', function () {
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pyrometer-fidelity-'));
     const outcome = await runCProfile({
-      python: testPython(), runnerRoot: RUNNER_ROOT, script: path.join(WORKLOADS, 'calls.py'), args: [],
+      python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: path.join(WORKLOADS, 'calls.py') }, args: [],
       cwd: WORKLOADS, runDir: dir, timeoutMs: 110000,
     });
     assert.strictEqual(outcome.process.end, 'exited', outcome.process.stderrTail);

@@ -73,7 +73,7 @@ for (const family of ['3.12', '3.13']) {
       if (!plan.ok) return;
       assert.strictEqual(plan.pythonFlag, family === '3.13' ? 'perf_jit' : 'perf');
       const outcome = await runPerfRecord({ perf: 'perf', plan, frequencyHz: 499, python: python!, runnerRoot: RUNNER_ROOT,
-        script: WORKLOAD, args: [], cwd: path.dirname(WORKLOAD), runDir, timeoutMs: 90_000 });
+        target: { kind: 'script', script: WORKLOAD }, args: [], cwd: path.dirname(WORKLOAD), runDir, timeoutMs: 90_000 });
       assert.strictEqual(outcome.failure, undefined, outcome.failure?.message);
       assert.ok(outcome.hasProfile);
       const { profile, facts } = await loadPerfProfile(outcome.load);

@@ -86,7 +86,7 @@ describe('profile files from the cprofile runner (calls.py): open, export, open 
   this.timeout(180000);
   const run = once(async () => {
     const runDir = await tmpDir();
-    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, script: path.join(WORKLOADS, 'calls.py'), args: [], cwd: WORKLOADS, runDir, timeoutMs: 120000 });
+    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: path.join(WORKLOADS, 'calls.py') }, args: [], cwd: WORKLOADS, runDir, timeoutMs: 120000 });
     assert.ok(outcome.hasResult, outcome.process.stderrTail);
     assert.strictEqual(cprofileFiles(runDir).profPath, outcome.profPath);
     const profile = await loadCProfileResult(outcome.resultPath);
@@ -210,7 +210,7 @@ for (const format of ['raw', 'speedscope'] as const) {
       const script = path.join(dir, 'threads_app.py');
       await fs.writeFile(script, THREADS_SCRIPT);
       const outcome = await runPySpyRecord({
-        pySpy: pySpyForTests(), python: testPython(), runnerRoot: RUNNER_ROOT, script, args: [], cwd: dir, runDir: path.join(dir, 'run'),
+        pySpy: pySpyForTests(), python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script }, args: [], cwd: dir, runDir: path.join(dir, 'run'),
         timeoutMs: 120000, sampling: { format, rateHz: 100, threads: true },
       });
       assert.ok(outcome.hasProfile, outcome.process.stderrTail);
@@ -278,7 +278,7 @@ describe('profile files that are not profiles', function () {
   it('a corrupt .prof: Python\'s pstats refuses it, and the message says so', async () => {
     const dir = await tmpDir();
     const runDir = await tmpDir();
-    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, script: path.join(WORKLOADS, 'calls.py'), args: [], cwd: WORKLOADS, runDir, timeoutMs: 120000 });
+    const outcome = await runCProfile({ python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script: path.join(WORKLOADS, 'calls.py') }, args: [], cwd: WORKLOADS, runDir, timeoutMs: 120000 });
     const data = await fs.readFile(outcome.profPath);
     const cut = path.join(dir, 'cut.prof');
     await fs.writeFile(cut, data.subarray(0, Math.floor(data.length / 2)));

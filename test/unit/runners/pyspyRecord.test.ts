@@ -102,7 +102,7 @@ async function launch(script: string, sampling: { format: 'raw' | 'speedscope'; 
   let stdout = '';
   let stderr = '';
   const outcome = await runPySpyRecord({
-    pySpy: pySpyForTests(), python: testPython(), runnerRoot: RUNNER_ROOT, script, args: [], cwd,
+    pySpy: pySpyForTests(), python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'script', script }, args: [], cwd,
     runDir: await runDir(), timeoutMs: 120000, sampling: { rateHz: 100, ...sampling },
   }, { onStdout: t => { stdout += t; }, onStderr: t => { stderr += t; } });
   return { outcome, stdout, stderr };
@@ -162,6 +162,36 @@ describe('py-spy for real: calls.py launched through the runner, --format raw', 
     assert.strictEqual(profile.metadata.script, calls);
     assert.strictEqual(profile.stacks!.rateHz, 100);
     assert.strictEqual(profile.totalSeconds, profile.stacks!.totalWeight / 100);
+  });
+});
+
+describe('py-spy for real: a module target (-m calls, as a launch configuration or a test runs it)', function () {
+  this.timeout(180000);
+  const calls = path.join(WORKLOADS, 'calls.py');
+
+  it('drops the runner and runpy frames above the module, and keeps py-spy\'s counts for its functions', async () => {
+    const outcome = await runPySpyRecord({
+      pySpy: pySpyForTests(), python: testPython(), runnerRoot: RUNNER_ROOT, target: { kind: 'module', module: 'calls' }, args: [],
+      cwd: WORKLOADS, runDir: await runDir(), timeoutMs: 120000, sampling: { format: 'raw', rateHz: 100 },
+    });
+    assert.ok(outcome.hasProfile, outcome.process.stderrTail);
+    assert.deepStrictEqual(outcome.argv.slice(-3), ['--', '-m', 'calls']);
+    const profile = await loadPySpyProfile(outcome.load);
+    const reference = pythonJson<Reference>(testPython(), RAW_REFERENCE, outcome.files.profilePath);
+    assert.ok(!profile.frames.some(f => f.file.includes('pyrometer_runner') || f.file.endsWith('runpy.py')),
+      JSON.stringify(profile.frames.filter(f => f.file.includes('pyrometer_runner') || f.file.endsWith('runpy.py'))));
+    const ours = ourCounts(profile);
+    for (const name of ['<module>', 'work', 'inc']) {
+      const key = `${name}\0${calls}`;
+      assert.ok((reference.total[key] ?? 0) > 0 || name === 'inc', `${name} was not sampled`);
+      assert.strictEqual(ours.total[key] ?? 0, reference.total[key] ?? 0, name);
+      assert.strictEqual(ours.self[key] ?? 0, reference.self[key] ?? 0, name);
+    }
+    for (const st of profile.stacks!.stacks) {
+      if (st.frames.length) assert.deepStrictEqual([profile.frames[st.frames[0]].name, profile.frames[st.frames[0]].file], ['<module>', calls]);
+    }
+    assert.strictEqual(profile.metadata.script, calls);
+    assert.deepStrictEqual(profile.metadata.argv, ['-m', 'calls']);
   });
 });
 
@@ -305,7 +335,7 @@ describe('py-spy missing', () => {
     const python = testPython();
     const outcome = await runPySpyRecord({
       pySpy: path.join(os.tmpdir(), 'no-such-dir', 'py-spy'), python, runnerRoot: RUNNER_ROOT,
-      script: path.join(WORKLOADS, 'calls.py'), args: [], cwd: WORKLOADS, runDir: await runDir(), timeoutMs: 30000,
+      target: { kind: 'script', script: path.join(WORKLOADS, 'calls.py') }, args: [], cwd: WORKLOADS, runDir: await runDir(), timeoutMs: 30000,
       sampling: { format: 'raw', rateHz: 100 },
     });
     assert.strictEqual(outcome.process.end, 'failedToStart');
@@ -334,7 +364,7 @@ describe('py-spy argv', () => {
   const files = pySpyFiles('/runs/1', 'raw');
   it('record: format, output, rate, flags, then the runner\'s run subcommand around the script', () => {
     const argv = pySpyRecordArgv({
-      pySpy: 'py-spy', python: '/py/bin/python3', runnerRoot: '/ext/python', script: '/w/s.py', args: ['a b', '--x'],
+      pySpy: 'py-spy', python: '/py/bin/python3', runnerRoot: '/ext/python', target: { kind: 'script', script: '/w/s.py' }, args: ['a b', '--x'],
       cwd: '/w', runDir: '/runs/1', timeoutMs: 0,
       sampling: { format: 'raw', rateHz: 250, native: true, idle: true, gil: true, threads: true, subprocesses: true, nonblocking: true },
     }, files);
@@ -342,6 +372,15 @@ describe('py-spy argv', () => {
       '--native', '--idle', '--gil', '--threads', '--subprocesses', '--nonblocking', '--full-filenames',
       '--', '/py/bin/python3', '/ext/python/pyrometer_runner', 'run', '--out', '/runs/1/run.json',
       '--bytecode-out', '/runs/1/bytecode.json', '--', '/w/s.py', 'a b', '--x']);
+  });
+  it('record: a module target is passed to the runner as -m MODULE ARGS (python -m pytest under py-spy)', () => {
+    const argv = pySpyRecordArgv({
+      pySpy: 'py-spy', python: '/py/bin/python3', runnerRoot: '/ext/python', target: { kind: 'module', module: 'pytest' },
+      args: ['tests/test_a.py::test_b', '-p', 'no:cacheprovider'], cwd: '/w', runDir: '/runs/1', timeoutMs: 0,
+      sampling: { format: 'raw', rateHz: 100 },
+    }, files);
+    assert.deepStrictEqual(argv.slice(argv.indexOf('--bytecode-out')), ['--bytecode-out', '/runs/1/bytecode.json', '--',
+      '-m', 'pytest', 'tests/test_a.py::test_b', '-p', 'no:cacheprovider']);
   });
   it('attach: --pid and whole seconds (py-spy rejects 1.5)', () => {
     const argv = pySpyAttachArgv({
