@@ -157,6 +157,8 @@ export async function runPerfRecord(req: PerfRecordRequest, listeners: ProcessLi
   });
   const recordArgs = perfRecordArgv(req, dataPath, metaPath);
   argv.push([req.perf, ...recordArgs]);
+  const mapDir = req.mapDir ?? '/tmp';
+  const interpreterFilesBefore = new Set(await interpreterFileNames(mapDir));
   const record = await runProcess({ command: req.perf, args: recordArgs, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs,
     maxForwardedBytes: req.maxForwardedBytes }, listeners);
   try {
@@ -183,7 +185,56 @@ export async function runPerfRecord(req: PerfRecordRequest, listeners: ProcessLi
     return { argv, process: { ...record, exitCode: 0 }, hasProfile: true, load: { ...load, ...await keepMaps(text, req.runDir, req.mapDir ?? '/tmp') } };
   } finally {
     await Promise.all([dataPath, injectedPath].map(f => fs.rm(f, { force: true })));
-    await removeInterpreterFiles(req.mapDir ?? '/tmp', pidsOf(await readIfThere(scriptPath) ?? ''));
+    const pids = pidsOf(await readIfThere(scriptPath) ?? '');
+    // Cancelled, timed out or failed before perf script: no sample names the interpreter's pid, so its files
+    // are found as the ones that appeared during this run, of a process that is gone, naming our runner.
+    if (pids.length === 0) pids.push(...await orphanedRunPids(mapDir, interpreterFilesBefore, path.join(path.resolve(req.runnerRoot), 'pyrometer_runner')));
+    await removeInterpreterFiles(mapDir, pids);
+  }
+}
+
+const INTERPRETER_FILE = /^(?:perf-(\d+)\.map|jit-(\d+)\.dump|jitted-(\d+)-\d+\.so)$/;
+
+async function interpreterFileNames(mapDir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(mapDir)).filter(n => INTERPRETER_FILE.test(n));
+  } catch {
+    return [];
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function orphanedRunPids(mapDir: string, before: ReadonlySet<string>, runnerPackageDir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await interpreterFileNames(mapDir)) {
+    const m = INTERPRETER_FILE.exec(name)!;
+    const pid = Number(m[1] ?? m[2] ?? m[3]);
+    if (before.has(name) || name.startsWith('jitted-') || pids.includes(pid) || isAlive(pid)) continue;
+    const head = await readHead(path.join(mapDir, name), 1 << 20);
+    if (head.includes(runnerPackageDir)) pids.push(pid);
+  }
+  return pids;
+}
+
+async function readHead(file: string, bytes: number): Promise<string> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('latin1');
+  } catch {
+    return '';
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -214,7 +265,7 @@ async function removeInterpreterFiles(mapDir: string, pids: readonly number[]): 
   }
   const wanted = new Set(pids.map(String));
   const ours = names.filter(n => {
-    const m = /^(?:perf-(\d+)\.map|jit-(\d+)\.dump|jitted-(\d+)-\d+\.so)$/.exec(n);
+    const m = INTERPRETER_FILE.exec(n);
     return m !== null && wanted.has(m[1] ?? m[2] ?? m[3]);
   });
   await Promise.all(ours.map(n => fs.rm(path.join(mapDir, n), { force: true })));

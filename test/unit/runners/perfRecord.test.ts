@@ -119,6 +119,30 @@ for (const family of ['3.12', '3.13']) {
       assert.strictEqual(outcome.load.mapPaths.length + outcome.load.jitDumpPaths.length, 1);
       assert.ok(!(await fs.readdir(runDir)).includes('perf.data'), 'perf.data removed');
     });
+
+    it('a cancelled run leaves none of its interpreter files in /tmp', async () => {
+      const caps = await probePerf('perf', python!, REPO_ROOT);
+      const plan = planPerf(caps, 'auto');
+      if (!plan.ok) assert.fail(plan.problem);
+      const script = path.join(runDir, 'spin.py');
+      await fs.writeFile(script, 'import time\ndef spin():\n    while True:\n        time.sleep(0.001)\nspin()\n');
+      const interpreterFiles = async () => (await fs.readdir('/tmp')).filter(n => /^(perf-\d+\.map|jit-\d+\.dump)$/.test(n));
+      const before = new Set(await interpreterFiles());
+      const controller = new AbortController();
+      const started = runPerfRecord({ perf: 'perf', plan, frequencyHz: 99, python: python!, runnerRoot: RUNNER_ROOT,
+        target: { kind: 'script', script }, args: [], cwd: runDir, runDir, timeoutMs: 60_000 }, { signal: controller.signal });
+      let appeared: string[] = [];
+      for (let i = 0; i < 100 && appeared.length === 0; i++) {  // until the interpreter has written its file
+        await new Promise(r => setTimeout(r, 100));
+        appeared = (await interpreterFiles()).filter(n => !before.has(n));
+      }
+      assert.ok(appeared.length > 0, 'the interpreter wrote its perf map / jitdump while running');
+      controller.abort();
+      const outcome = await started;
+      assert.strictEqual(outcome.failure?.kind, 'cancelled');
+      const left = (await interpreterFiles()).filter(n => appeared.includes(n));
+      assert.deepStrictEqual(left, [], 'the cancelled run\'s files were removed');
+    });
   });
 }
 
