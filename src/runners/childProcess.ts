@@ -30,6 +30,8 @@ export interface ProcessListeners {
   readonly onStdout?: (text: string) => void;
   readonly onStderr?: (text: string) => void;
   readonly signal?: AbortSignal;
+  /** The child's pid, once started: it is also its process group's id (the group cancel kills). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 const STDERR_TAIL_CHARS = 8192;
@@ -52,6 +54,7 @@ export function runProcess(spec: ProcessSpec, listeners: ProcessListeners = {}):
       // Its own process group, so cancel can kill the script and everything it started.
       detached: process.platform !== 'win32', windowsHide: true,
     });
+    if (child.pid !== undefined) listeners.onSpawn?.(child.pid);
 
     const forward = (chunk: Buffer, listener?: (text: string) => void) => {
       if (forwardedBytes + chunk.length > limit) {

@@ -159,8 +159,16 @@ export async function runPerfRecord(req: PerfRecordRequest, listeners: ProcessLi
   argv.push([req.perf, ...recordArgs]);
   const mapDir = req.mapDir ?? '/tmp';
   const interpreterFilesBefore = new Set(await interpreterFileNames(mapDir));
-  const record = await runProcess({ command: req.perf, args: recordArgs, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs,
-    maxForwardedBytes: req.maxForwardedBytes }, listeners);
+  // Cancelled or timed out, perf script never names the interpreter's pid: its files are recognised while it
+  // runs, as new files of a process in perf's process group.
+  const watcher = new InterpreterFileWatcher(mapDir, interpreterFilesBefore);
+  let record: ProcessOutcome;
+  try {
+    record = await runProcess({ command: req.perf, args: recordArgs, cwd: req.cwd, env: req.env, timeoutMs: req.timeoutMs,
+      maxForwardedBytes: req.maxForwardedBytes }, { ...listeners, onSpawn: pid => watcher.start(pid) });
+  } finally {
+    await watcher.stop();
+  }
   try {
     if (record.end !== 'exited' || !await isFile(dataPath)) {
       return fail(record, `perf record failed${record.startError ? ` to start (${record.startError})` : ` (exit code ${record.exitCode})`}: ${lastLine(record.stderrTail)}`);
@@ -185,10 +193,7 @@ export async function runPerfRecord(req: PerfRecordRequest, listeners: ProcessLi
     return { argv, process: { ...record, exitCode: 0 }, hasProfile: true, load: { ...load, ...await keepMaps(text, req.runDir, req.mapDir ?? '/tmp') } };
   } finally {
     await Promise.all([dataPath, injectedPath].map(f => fs.rm(f, { force: true })));
-    const pids = pidsOf(await readIfThere(scriptPath) ?? '');
-    // Cancelled, timed out or failed before perf script: no sample names the interpreter's pid, so its files
-    // are found as the ones that appeared during this run, of a process that is gone, naming our runner.
-    if (pids.length === 0) pids.push(...await orphanedRunPids(mapDir, interpreterFilesBefore, path.join(path.resolve(req.runnerRoot), 'pyrometer_runner')));
+    const pids = [...new Set([...pidsOf(await readIfThere(scriptPath) ?? ''), ...watcher.pids])];
     await removeInterpreterFiles(mapDir, pids);
   }
 }
@@ -203,38 +208,42 @@ async function interpreterFileNames(mapDir: string): Promise<string[]> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** The process group of a live process (field 5 of /proc/PID/stat), or null. */
+async function processGroupOf(pid: number): Promise<number | null> {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function orphanedRunPids(mapDir: string, before: ReadonlySet<string>, runnerPackageDir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await interpreterFileNames(mapDir)) {
-    const m = INTERPRETER_FILE.exec(name)!;
-    const pid = Number(m[1] ?? m[2] ?? m[3]);
-    if (before.has(name) || name.startsWith('jitted-') || pids.includes(pid) || isAlive(pid)) continue;
-    const head = await readHead(path.join(mapDir, name), 1 << 20);
-    if (head.includes(runnerPackageDir)) pids.push(pid);
-  }
-  return pids;
-}
-
-async function readHead(file: string, bytes: number): Promise<string> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(file, 'r');
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1');
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
   } catch {
-    return '';
-  } finally {
-    await handle?.close();
+    return null;
+  }
+}
+
+/** Interpreter files (perf map, jitdump) that appear while perf records, of processes in perf's process group. */
+class InterpreterFileWatcher {
+  readonly pids: number[] = [];
+  private readonly checked = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> = Promise.resolve();
+
+  constructor(private readonly mapDir: string, private readonly before: ReadonlySet<string>) {}
+
+  start(perfPid: number): void {
+    this.timer = setInterval(() => { this.scanning = this.scanning.then(() => this.scan(perfPid)); }, 50);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.scanning;
+  }
+
+  private async scan(perfPid: number): Promise<void> {
+    for (const name of await interpreterFileNames(this.mapDir)) {
+      if (this.before.has(name) || this.checked.has(name)) continue;
+      this.checked.add(name);
+      const m = INTERPRETER_FILE.exec(name)!;
+      const pid = Number(m[1] ?? m[2] ?? m[3]);
+      if (!this.pids.includes(pid) && await processGroupOf(pid) === perfPid) this.pids.push(pid);
+    }
   }
 }
 

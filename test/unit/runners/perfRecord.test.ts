@@ -137,6 +137,7 @@ for (const family of ['3.12', '3.13']) {
         appeared = (await interpreterFiles()).filter(n => !before.has(n));
       }
       assert.ok(appeared.length > 0, 'the interpreter wrote its perf map / jitdump while running');
+      await new Promise(r => setTimeout(r, 300));  // the runner looks for them every 50 ms
       controller.abort();
       const outcome = await started;
       assert.strictEqual(outcome.failure?.kind, 'cancelled');
