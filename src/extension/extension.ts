@@ -25,6 +25,9 @@ import type { RunRecord } from './runHistory';
 import { ShownRun } from './shownRun';
 import { profileStartup, StartupReports } from './startupCommand';
 import { RunStatusBar } from './statusBar';
+import { ReportDocuments } from './reportDocuments';
+import { showRunDetails } from './runDetailsCommand';
+import { COMPARISON_REPORT, CompareCommandArgs, compareWithBaseline } from './compareCommand';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
 export function activate(context: vscode.ExtensionContext) {
@@ -56,6 +59,8 @@ export function activate(context: vscode.ExtensionContext) {
     { emptyMessage: 'No flame graph for the shown run: profile a script with cProfile or py-spy (line timing records lines, not stacks).' });
   const importFlameGraph = createFlameGraphPanel(context.extensionUri, async request => importsView.flameSource()?.data(request),
     { title: 'Pyrometer: Import Flame Graph', emptyMessage: 'No import profile yet: run "Pyrometer: Profile imports" first.' });
+  const reports = new ReportDocuments();
+  const runReports = { history, shownRun, server, reports };
   const sendSettings = () => {
     if (!server.isRunning) return;
     const settings: ServerSettings = { callSiteMinPercent: readConfig().callSiteMinPercent };
@@ -133,6 +138,22 @@ export function activate(context: vscode.ExtensionContext) {
     importFlameGraph, importsView.onDidChangeTreeData(() => void importFlameGraph.refresh()),
     vscode.commands.registerCommand('pyrometer.showImportFlameGraph', () => importFlameGraph.show()),
     vscode.commands.registerCommand('pyrometer.showImports', () => vscode.commands.executeCommand(`${ImportsView.viewId}.focus`)),
+    reports, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
+    vscode.commands.registerCommand('pyrometer.showRunDetails', (target?: RunRecord | string) => showRunDetails(runReports, target)),
+    vscode.commands.registerCommand('pyrometer.compareWithBaseline', async (target?: RunRecord | string, args?: CompareCommandArgs) => {
+      const outcome = await compareWithBaseline(runReports, target, args);
+      if ('kind' in outcome) void flameGraph.refresh();
+      return outcome;
+    }),
+    vscode.commands.registerCommand('pyrometer.showComparison', async () => {
+      const text = reports.text(COMPARISON_REPORT);
+      if (text) await reports.show(COMPARISON_REPORT, text);
+      return text;
+    }),
+    vscode.commands.registerCommand('pyrometer.clearComparison', async () => {
+      if (server.isRunning) await server.clearComparison();
+      void flameGraph.refresh();
+    }),
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);
