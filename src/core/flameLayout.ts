@@ -224,6 +224,16 @@ export interface FlameGraphRequest {
   readonly mergeByLine: boolean;
   /** Profile frame index (`FlameFrame.profileIndex`) the sandwich is about; -1 when none. */
   readonly sandwichFrame: number;
+  /** While the run is compared with a baseline: colour boxes by the change of their function's self or total. */
+  readonly diffBy?: 'self' | 'total';
+}
+
+/** A compared run's colours: per payload frame, its function's relative change against the baseline. */
+export interface FlameDiff {
+  readonly by: 'self' | 'total';
+  readonly baselineLabel: string;
+  /** Per `FlameGraphData.frames` entry: (current − baseline) / baseline clamped to −1..1; 1 for a new function. */
+  readonly changes: readonly number[];
 }
 
 export const DEFAULT_FLAME_GRAPH_REQUEST: FlameGraphRequest = { view: 'topDown', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1 };
@@ -278,6 +288,8 @@ export interface FlameGraphData {
   /** Only the frames the panes use. */
   readonly frames: readonly FlameFrame[];
   readonly panes: readonly FlamePaneData[];
+  /** Present while the run is compared with a baseline (red grew, blue shrank). */
+  readonly diff?: FlameDiff;
 }
 
 /** Encodes a layout for the wire, renumbering frames through `frameIds` (profile frame → payload frame). */

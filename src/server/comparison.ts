@@ -2,7 +2,11 @@ import { deltaLensText, diffTableMarkdown } from '../core/diffText';
 import { deltasByCurrentFrame, DiffKindError, diffProfiles, FunctionDelta, ProfileDiff } from '../core/profileDiff';
 import { comparisonWarnings, profileWarnings, RunWarning } from '../core/runWarnings';
 import type { CompareRunsParams, CompareRunsResult } from '../protocol/serverRequests';
+import type { FlameDiff } from '../core/flameLayout';
 import type { ProfileStore, StoredRun } from './profileStore';
+
+/** Below this part of the run a change is not coloured in the flame graph. */
+const NOISE_FRACTION = 0.01;
 
 /**
  * The comparison the editor shows: a run against a baseline. CodeLens deltas apply while the compared run is the
@@ -52,17 +56,20 @@ export class Comparison {
     return delta ? deltaLensText(delta, this.current.diff) : undefined;
   }
 
-  /** Per frame of the compared run, its function's relative change (self or total), for the flame graph's colours. */
-  frameChanges(runId: string, frameCount: number, by: 'self' | 'total'): number[] | undefined {
+  /** The diff colours of the compared run's flame graph: the change of each payload frame's function. */
+  flameDiff(runId: string, profileFrames: readonly number[], by: 'self' | 'total'): FlameDiff | undefined {
     if (!this.current || this.current.runId !== runId) return undefined;
-    const out = new Array<number>(frameCount).fill(0);
-    for (const [frame, d] of this.current.byFrame) {
-      if (frame >= frameCount) continue;
+    const { byFrame, diff } = this.current;
+    // Changes under 1% of the run (seconds, or share of samples) are noise on tiny figures: grey, not a colour.
+    const minDelta = NOISE_FRACTION * (diff.kind === 'sampled' ? 1 : Math.max(diff.baselineTotal, diff.currentTotal));
+    const changes = profileFrames.map(f => {
+      const d = byFrame.get(f);
+      if (!d || Math.abs(by === 'self' ? d.selfDelta : d.totalDelta) < minDelta) return 0;
       const change = by === 'self' ? d.selfChange : d.totalChange;
       // A function the baseline did not have grew from nothing: the strongest red.
-      out[frame] = change === null ? (d.baseline ? 0 : 1) : Math.max(-1, Math.min(1, change));
-    }
-    return out;
+      return change === null ? (d.baseline ? 0 : 1) : Math.max(-1, Math.min(1, change));
+    });
+    return { by, baselineLabel: this.store.get(this.current.baselineRunId)?.label ?? 'baseline', changes };
   }
 
   get comparedRunId(): string | undefined {

@@ -163,7 +163,10 @@ connection.onRequest(Requests.functionTable, (params: FunctionTableParams): Func
 
 connection.onRequest(Requests.flameGraph, (params: FlameGraphParams): FlameGraphResult => {
   const run = params.runId ? store.get(params.runId) : store.active();
-  return run && !run.profile.lineTimings && !run.profile.memory && !run.profile.events ? run.flame.data(params.request) : null;
+  if (!run || run.profile.lineTimings || run.profile.memory || run.profile.events) return null;
+  const data = run.flame.data(params.request);
+  const diff = comparison.flameDiff(run.runId, data.frames.map(f => f.profileIndex), params.request.diffBy === 'self' ? 'self' : 'total');
+  return diff ? { ...data, request: { ...data.request, diffBy: diff.by }, diff } : data;
 });
 
 connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {
