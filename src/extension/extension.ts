@@ -27,6 +27,7 @@ import { profileStartup, StartupReports } from './startupCommand';
 import { RunStatusBar } from './statusBar';
 import { ReportDocuments } from './reportDocuments';
 import { showRunDetails } from './runDetailsCommand';
+import { BenchCommandArgs, benchmark } from './benchCommand';
 import { COMPARISON_REPORT, CompareCommandArgs, compareWithBaseline } from './compareCommand';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
@@ -150,6 +151,8 @@ export function activate(context: vscode.ExtensionContext) {
       if (text) await reports.show(COMPARISON_REPORT, text);
       return text;
     }),
+    vscode.commands.registerCommand('pyrometer.benchmark', (uri?: vscode.Uri, args?: BenchCommandArgs) =>
+      benchmark({ runner, output, runnerRoot, storageDir: bytecode.storageDir, reports }, uri, args)),
     vscode.commands.registerCommand('pyrometer.clearComparison', async () => {
       if (server.isRunning) await server.clearComparison();
       void flameGraph.refresh();
