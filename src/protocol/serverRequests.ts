@@ -32,6 +32,8 @@ export interface RunSummary {
   readonly unmatchedLines?: readonly string[];
   /** Runs opened from a profile file: what the file was and how it was read. */
   readonly file?: ProfileFileSummary;
+  /** What in this run's own data makes its figures doubtful as speed numbers (core/runWarnings.ts). */
+  readonly warnings?: readonly RunWarning[];
 }
 
 export interface ProfileFileSummary {

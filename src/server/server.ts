@@ -121,6 +121,7 @@ connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<Lo
         lineTimingNote: profile.lineTimings?.engine.note ?? undefined,
         unmatchedLines: profile.lineTimings?.unmatched.map(u => `${u.file}:${u.line}: ${u.reason}`),
         ...(file ? { file } : {}),
+        warnings: profileWarnings(profile),
       },
     };
   } catch (e) {
