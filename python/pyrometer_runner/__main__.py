@@ -29,6 +29,7 @@ SUBCOMMAND_MODULES = {
     "pstats": "pstats_read",
     "memory": "memory_run",
     "events": "events_run",
+    "bench": "bench_run",
 }
 
 

@@ -8,6 +8,8 @@ import os
 import sys
 import time
 
+from pyrometer_runner import machine
+
 
 def iso_utc(timestamp):
     """``2026-11-25T14:50:00.123Z`` for a time.time() value."""
@@ -104,6 +106,46 @@ def _machine():
     return os.environ.get("PROCESSOR_ARCHITECTURE", "")
 
 
+def _build_flags(config):
+    """How the interpreter was compiled, where sysconfig says so; None for what it does not say.
+
+    PGO and LTO are configure options (``--enable-optimizations``, ``--with-lto``): CONFIG_ARGS records them
+    (PGO_PROF_USE_FLAG is set whether or not PGO was used, so it proves nothing). The experimental JIT (3.13+) is
+    ``--enable-experimental-jit``; when built in, it runs unless PYTHON_JIT=0 (3.13 has no API to ask).
+    """
+    config_args = config.get("CONFIG_ARGS")
+    cflags = config.get("PY_CFLAGS") or config.get("CFLAGS") or ""
+    known = isinstance(config_args, str)
+    args = config_args if known else ""
+    c_optimization = None
+    for flag in str(cflags).split():
+        if len(flag) in (2, 3) and flag.startswith("-O"):
+            c_optimization = flag  # the last one wins, as with the compiler
+    jit_option = args.split("--enable-experimental-jit", 1)[1].split(" ", 1)[0].strip("'") if "--enable-experimental-jit" in args else None
+    # "=no" builds no JIT; "=interpreter" builds only the tier-2 interpreter, not the JIT.
+    jit_build = (jit_option is not None and jit_option not in ("=no", "=interpreter")) if known else None
+    jit_enabled = bool(jit_build and os.environ.get("PYTHON_JIT", "1") != "0") if known else None
+    return {
+        "pgo": ("--enable-optimizations" in args) if known else None,
+        "lto": ("--with-lto" in args or "-flto" in str(cflags)) if known else None,
+        "cOptimization": c_optimization,
+        "assertions": ("-DNDEBUG" not in str(cflags)) if cflags else None,
+        "jitBuild": jit_build,
+        "jitEnabled": jit_enabled,
+        "configureArgs": args if known else None,
+    }
+
+
+def command_line(script, args):
+    """The command that runs the target the same way without Pyrometer: interpreter, its options, script, args."""
+    line = [sys.executable or "python"]
+    if sys.flags.optimize:
+        line.append("-" + "O" * sys.flags.optimize)
+    for key, value in sorted(getattr(sys, "_xoptions", {}).items()):
+        line += ["-X", key if value is True else "%s=%s" % (key, value)]
+    return line + [script] + list(args)
+
+
 def describe(avoid_dirs=()):
     """(python, platform, capabilities) blocks of the result's metadata."""
     version, build, compiler = _parse_sys_version()
@@ -128,6 +170,8 @@ def describe(avoid_dirs=()):
         "debugBuild": hasattr(sys, "gettotalrefcount"),
         "optimizeLevel": sys.flags.optimize,
         "gilDisabled": gil_disabled,
+        "freeThreadingBuild": free_threading_build,
+        "buildFlags": _build_flags(config),
     }
     capabilities = {
         "sysMonitoring": hasattr(sys, "monitoring"),
@@ -159,4 +203,6 @@ def run_block(tool, options, cwd, job, started_at, outcome, threads_seen):
         "exception": outcome.exception_info(),
         "threadsSeen": threads_seen,
         "capabilities": capabilities,
+        "commandLine": command_line(options.script, options.args),
+        "machine": machine.describe_machine(cwd),
     }

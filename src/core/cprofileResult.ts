@@ -1,3 +1,4 @@
+import { parseBuildFlags, parseCommandLine, parseMachine } from './runEnvironment';
 import { frameKindOf, resolveFrameFile } from './frameFiles';
 import {
   asArray, asObject, JsonObject, numberField, Where, optionalBoolean, optionalNumber, optionalString, parseResultRoot, stringField,
@@ -67,6 +68,8 @@ export function parseRunMetadata(m: JsonObject): RunMetadata {
     debugBuild: optionalBoolean(py, 'debugBuild'),
     optimizeLevel: optionalNumber(py, 'optimizeLevel'),
     gilDisabled: optionalBoolean(py, 'gilDisabled'),
+    freeThreadingBuild: optionalBoolean(py, 'freeThreadingBuild'),
+    buildFlags: parseBuildFlags(py.buildFlags),
   };
   const capabilities: Record<string, boolean> = {};
   if (typeof m.capabilities === 'object' && m.capabilities !== null) {
@@ -90,6 +93,8 @@ export function parseRunMetadata(m: JsonObject): RunMetadata {
     exception: m.exception ? parseException(asObject(m.exception, 'metadata.exception')) : null,
     threadsSeen: optionalNumber(m, 'threadsSeen') ?? 0,
     capabilities,
+    commandLine: parseCommandLine(m.commandLine),
+    machine: parseMachine(m.machine),
   };
 }
 

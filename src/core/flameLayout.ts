@@ -227,6 +227,16 @@ export interface FlameGraphRequest {
   readonly sandwichFrame: number;
   /** Mixed (perf) stacks: which frames to keep (see core/nativeFrames.ts); 'all' elsewhere. Optional for older callers. */
   readonly frameFilter?: FrameFilter;
+  /** While the run is compared with a baseline: colour boxes by the change of their function's self or total. */
+  readonly diffBy?: 'self' | 'total';
+}
+
+/** A compared run's colours: per payload frame, its function's relative change against the baseline. */
+export interface FlameDiff {
+  readonly by: 'self' | 'total';
+  readonly baselineLabel: string;
+  /** Per `FlameGraphData.frames` entry: (current − baseline) / baseline clamped to −1..1; 1 for a new function. */
+  readonly changes: readonly number[];
 }
 
 export const DEFAULT_FLAME_GRAPH_REQUEST: FlameGraphRequest = { view: 'topDown', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1, frameFilter: 'all' };
@@ -283,6 +293,8 @@ export interface FlameGraphData {
   /** Only the frames the panes use. */
   readonly frames: readonly FlameFrame[];
   readonly panes: readonly FlamePaneData[];
+  /** Present while the run is compared with a baseline (red grew, blue shrank). */
+  readonly diff?: FlameDiff;
 }
 
 /** Encodes a layout for the wire, renumbering frames through `frameIds` (profile frame → payload frame). */

@@ -47,6 +47,46 @@ export interface PythonBuild {
   readonly debugBuild?: boolean;
   readonly optimizeLevel?: number;
   readonly gilDisabled?: boolean;
+  /** Built with --disable-gil (3.13t), whether or not the GIL is off in this run. */
+  readonly freeThreadingBuild?: boolean;
+  /** How the interpreter was compiled (sysconfig); absent in results written before it was recorded. */
+  readonly buildFlags?: PythonBuildFlags;
+}
+
+/** Compile-time facts from sysconfig; null where sysconfig does not say. */
+export interface PythonBuildFlags {
+  /** --enable-optimizations (profile-guided optimisation). */
+  readonly pgo: boolean | null;
+  /** --with-lto, or -flto in the C flags. */
+  readonly lto: boolean | null;
+  /** The C compiler's -O level, e.g. "-O3". */
+  readonly cOptimization: string | null;
+  /** C assertions compiled in (no -DNDEBUG). */
+  readonly assertions: boolean | null;
+  /** --enable-experimental-jit (3.13+). */
+  readonly jitBuild: boolean | null;
+  /** The JIT was built in and PYTHON_JIT did not turn it off. */
+  readonly jitEnabled: boolean | null;
+  readonly configureArgs: string | null;
+}
+
+/** The workspace's git checkout when the run was made. */
+export interface GitHead {
+  readonly commit: string;
+  /** null when HEAD was detached. */
+  readonly branch: string | null;
+  readonly root: string;
+}
+
+/** The machine and environment a run was measured in. */
+export interface MachineInfo {
+  readonly cpuModel: string;
+  /** Logical CPUs of the machine, and those the process was allowed to run on (affinity, containers). */
+  readonly cpuCount: number;
+  readonly cpusUsable: number;
+  /** Every PYTHON* environment variable the target saw. */
+  readonly pythonEnv: Readonly<Record<string, string>>;
+  readonly git: GitHead | null;
 }
 
 export interface TargetException {
@@ -71,6 +111,10 @@ export interface RunMetadata {
   readonly exception: TargetException | null;
   readonly threadsSeen: number;
   readonly capabilities: Readonly<Record<string, boolean>>;
+  /** The command that runs the target the same way without Pyrometer; absent in older results and files. */
+  readonly commandLine?: readonly string[];
+  /** Absent in older results and in profile files (they do not record where they were taken). */
+  readonly machine?: MachineInfo;
 }
 
 export type ProfileSource = 'cProfile' | 'py-spy' | 'line timing' | 'tracemalloc' | 'events' | 'perf';

@@ -131,7 +131,7 @@ async function askWarmupCall(script: string, lines: readonly string[]): Promise<
 }
 
 /** `name`, or `Class.name` for a def directly inside a class (by indentation). */
-function qualnameAt(lines: readonly string[], defLine: number): string {
+export function qualnameAt(lines: readonly string[], defLine: number): string {
   const name = /def\s+([\p{L}_][\p{L}\p{N}_]*)/u.exec(lines[defLine])?.[1] ?? '';
   const indent = /^\s*/.exec(lines[defLine])![0].length;
   if (indent === 0) return name;

@@ -30,6 +30,10 @@ import { RunStatusBar } from './statusBar';
 import { LaunchConfigCommandArgs, LaunchProfiler, profileLaunchConfig } from './launchConfigCommand';
 import type { LaunchTarget } from './profileScriptCommand';
 import { profileTest, ProfileTestArgs, PROFILE_TEST_COMMAND, PytestAvailability, TestLenses } from './testLenses';
+import { ReportDocuments } from './reportDocuments';
+import { showRunDetails } from './runDetailsCommand';
+import { BenchCommandArgs, benchmark } from './benchCommand';
+import { COMPARISON_REPORT, CompareCommandArgs, compareWithBaseline } from './compareCommand';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
 export function activate(context: vscode.ExtensionContext): PyrometerExports {
@@ -84,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
   };
   const testLenses = new TestLenses();
   const pytestAvailability = new PytestAvailability();
+  const reports = new ReportDocuments();
+  const runReports = { history, shownRun, server, reports };
   const sendSettings = () => {
     if (!server.isRunning) return;
     const config = readConfig();
@@ -170,6 +176,24 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, testLenses),
     vscode.commands.registerCommand(PROFILE_TEST_COMMAND, (uri?: vscode.Uri, line?: number, args?: ProfileTestArgs) =>
       profileTest(uri instanceof vscode.Uri ? uri : undefined, typeof line === 'number' ? line : undefined, runner, pytestAvailability, launchUnder, args)),
+    reports, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports),
+    vscode.commands.registerCommand('pyrometer.showRunDetails', (target?: RunRecord | string) => showRunDetails(runReports, target)),
+    vscode.commands.registerCommand('pyrometer.compareWithBaseline', async (target?: RunRecord | string, args?: CompareCommandArgs) => {
+      const outcome = await compareWithBaseline(runReports, target, args);
+      if ('kind' in outcome) void flameGraph.refresh();
+      return outcome;
+    }),
+    vscode.commands.registerCommand('pyrometer.showComparison', async () => {
+      const text = reports.text(COMPARISON_REPORT);
+      if (text) await reports.show(COMPARISON_REPORT, text);
+      return text;
+    }),
+    vscode.commands.registerCommand('pyrometer.benchmark', (uri?: vscode.Uri, args?: BenchCommandArgs) =>
+      benchmark({ runner, output, runnerRoot, storageDir: bytecode.storageDir, reports }, uri, args)),
+    vscode.commands.registerCommand('pyrometer.clearComparison', async () => {
+      if (server.isRunning) await server.clearComparison();
+      void flameGraph.refresh();
+    }),
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);

@@ -142,6 +142,7 @@ export class ProfileRunner {
     if (summary.source === 'cProfile' && summary.metadata.threadsSeen > 0) this.warnAboutThreads(job.label, summary.metadata.threadsSeen,
       summary.metadata.capabilities.cprofileSeesThreads === true);
     this.tell(verdict);
+    if (summary.warnings?.length) this.warnAboutFigures(runId, job.label, summary.warnings.map(w => w.message));
     return { runId, verdict, profPath: outcome.profPath, rawProfilePath: outcome.rawProfilePath, resultPath: outcome.resultPath };
   }
 
@@ -151,6 +152,15 @@ export class ProfileRunner {
         ? 'on Python 3.12+ mixes all threads into one call stack, so figures involving threads are unreliable.'
         : 'only sees the main thread, so time spent in other threads is missing.') +
       ' Profile it with py-spy to see every thread.');
+  }
+
+  /** Doubts the run's own data raises about its figures (debug build, too short, mostly imports): in the output, and one notification. */
+  private warnAboutFigures(runId: string, label: string, messages: readonly string[]): void {
+    for (const m of messages) this.deps.output.appendLine(`  warning: ${m}`);
+    const more = messages.length > 1 ? ` (${messages.length - 1} more in the run details)` : '';
+    void vscode.window.showWarningMessage(`Pyrometer: ${label}: ${messages[0]}${more}`, 'Run details').then(choice => {
+      if (choice) void vscode.commands.executeCommand('pyrometer.showRunDetails', runId);
+    });
   }
 
   tell(verdict: RunVerdict): void {

@@ -3,7 +3,7 @@ import type { FlameGraphRequest } from '../core/flameLayout';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MemorySortKey } from '../core/memoryAnnotations';
 import {
-  AllocationsResult, GcTimelineResult, FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
+  AllocationsResult, CompareRunsParams, CompareRunsResult, GcTimelineResult, RunDetailsResult, FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
 } from '../protocol/serverRequests';
 
 type LanguageClientBundle = typeof import('./languageClientBundle');
@@ -68,6 +68,18 @@ export class ServerClient implements vscode.Disposable {
 
   gcTimeline(): Promise<GcTimelineResult> {
     return this.request(Requests.gcTimeline, {});
+  }
+
+  runDetails(runId: string): Promise<RunDetailsResult> {
+    return this.request(Requests.runDetails, { runId });
+  }
+
+  compareRuns(params: CompareRunsParams): Promise<CompareRunsResult> {
+    return this.request(Requests.compareRuns, params);
+  }
+
+  clearComparison(): Promise<void> {
+    return this.request(Requests.clearComparison, {});
   }
 
   settings(settings: ServerSettings): Promise<void> {

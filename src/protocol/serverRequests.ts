@@ -12,6 +12,8 @@ import type { FlameGraphData, FlameGraphRequest } from '../core/flameLayout';
 import type { PathMapping } from '../core/pathMappings';
 import type { ProfileFileFormat } from '../core/profileFileFormat';
 import type { ProfileSource, RunMetadata } from '../core/profileModel';
+import type { DiffKind } from '../core/profileDiff';
+import type { RunWarning } from '../core/runWarnings';
 import type { PstatsReadRequest } from '../runners/pstatsFile';
 import type { PerfLoadRequest } from '../runners/perf';
 import type { PySpyLoadRequest } from '../runners/pyspy';
@@ -32,6 +34,8 @@ export interface RunSummary {
   readonly unmatchedLines?: readonly string[];
   /** Runs opened from a profile file: what the file was and how it was read. */
   readonly file?: ProfileFileSummary;
+  /** What in this run's own data makes its figures doubtful as speed numbers (core/runWarnings.ts). */
+  readonly warnings?: readonly RunWarning[];
 }
 
 export interface ProfileFileSummary {
@@ -134,6 +138,17 @@ export type AllocationsResult = {
 /** The shown run's GC collections; null when it is not an events run. */
 export type GcTimelineResult = GcTimelineData | null;
 
+export interface RunDetailsParams { readonly runId: string }
+/** A loaded run's details (metadata and warnings) as Markdown. */
+export type RunDetailsResult =
+  | { readonly ok: true; readonly markdown: string; readonly warnings: readonly RunWarning[] }
+  | { readonly ok: false; readonly error: string; readonly notLoaded?: boolean };
+
+export interface CompareRunsParams { readonly baselineRunId: string; readonly runId: string }
+export type CompareRunsResult =
+  | { readonly ok: true; readonly kind: DiffKind; readonly markdown: string; readonly warnings: readonly RunWarning[]; readonly functionsChanged: number }
+  | { readonly ok: false; readonly error: string; readonly notLoaded?: boolean };
+
 export const Requests = {
   loadRun: 'pyrometer/loadRun',
   setActiveRun: 'pyrometer/setActiveRun',
@@ -145,6 +160,9 @@ export const Requests = {
   allocations: 'pyrometer/allocations',
   gcTimeline: 'pyrometer/gcTimeline',
   exportRun: 'pyrometer/exportRun',
+  runDetails: 'pyrometer/runDetails',
+  compareRuns: 'pyrometer/compareRuns',
+  clearComparison: 'pyrometer/clearComparison',
 } as const;
 
 /** Sent by the server when the figures shown in editors changed (a run loaded, activated or removed). */

@@ -31,6 +31,11 @@ import { DocumentAnnotations } from './documentAnnotations';
 import { megabytes, ProfileStore, ProfileTooLargeError, StoredRun } from './profileStore';
 import { exportRun } from './runExport';
 import { sweepStaleTempDirs } from '../runners/tempRoot';
+import { Comparison } from './comparison';
+import { runDetailsMarkdown } from '../core/runDetails';
+import { profileWarnings } from '../core/runWarnings';
+import { pstatsSeconds } from '../core/pstatsNumbers';
+import type { CompareRunsParams, CompareRunsResult, RunDetailsParams, RunDetailsResult } from '../protocol/serverRequests';
 
 /** The language server: owns the profiles, parses them off the extension host, answers what editors draw. */
 const connection = createConnection(ProposedFeatures.all);
@@ -43,6 +48,8 @@ const newAnnotations = () => new DocumentAnnotations(() => ({ callSiteMinFractio
 let annotations = newAnnotations();
 /** Where each loaded run came from: export copies a cProfile run's own .prof. */
 const sources = new Map<string, RunSource>();
+/** The run compared with a baseline, for CodeLens deltas and the flame graph's diff colours. */
+const comparison = new Comparison(store);
 
 connection.onInitialize((params) => {
   // The settings as they are when the server starts (and restarts): ServerSettings, from the extension.
@@ -133,6 +140,7 @@ connection.onRequest(Requests.loadRun, async (params: LoadRunParams): Promise<Lo
         lineTimingNote: profile.lineTimings?.engine.note ?? undefined,
         unmatchedLines: profile.lineTimings?.unmatched.map(u => `${u.file}:${u.line}: ${u.reason}`),
         ...(file ? { file } : {}),
+        warnings: profileWarnings(profile),
       },
     };
   } catch (e) {
@@ -172,6 +180,7 @@ connection.onRequest(Requests.unloadRun, (params: { runId: string }) => {
   const wasActive = store.active()?.runId === params.runId;
   store.remove(params.runId);
   sources.delete(params.runId);
+  comparison.forget(params.runId);
   if (wasActive) refreshEditors();
 });
 
@@ -195,7 +204,10 @@ connection.onRequest(Requests.functionTable, async (params: FunctionTableParams)
 
 connection.onRequest(Requests.flameGraph, async (params: FlameGraphParams): Promise<FlameGraphResult> => {
   const run = params.runId ? await storedRun(params.runId) : store.active();
-  return run && !run.profile.lineTimings && !run.profile.memory && !run.profile.events ? run.flame.data(params.request) : null;
+  if (!run || run.profile.lineTimings || run.profile.memory || run.profile.events) return null;
+  const data = run.flame.data(params.request);
+  const diff = comparison.flameDiff(run.runId, data.frames.map(f => f.profileIndex), params.request.diffBy === 'self' ? 'self' : 'total');
+  return diff ? { ...data, request: { ...data.request, diffBy: diff.by }, diff } : data;
 });
 
 connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {
@@ -220,6 +232,28 @@ connection.onRequest(Requests.gcTimeline, (): GcTimelineResult => {
   } : null;
 });
 
+connection.onRequest(Requests.runDetails, async (params: RunDetailsParams): Promise<RunDetailsResult> => {
+  const run = store.get(params.runId);
+  if (!run) return { ok: false, error: 'That run is not loaded.', notLoaded: true };
+  const p = run.profile;
+  const figures = p.stacks ? `${p.stacks.totalWeight} samples${p.stacks.rateHz ? ` at ${p.stacks.rateHz} Hz` : ''}`
+    : p.source === 'cProfile' ? `pstats total_tt ${pstatsSeconds(p.totalSeconds)} s, ${p.functions.length} functions`
+      : `${p.source}, ${p.metadata.wallSeconds.toFixed(3)} s`;
+  const warnings = profileWarnings(p);
+  return { ok: true, warnings, markdown: runDetailsMarkdown({ label: run.label, source: p.source, figures }, p.metadata, warnings) };
+});
+
+connection.onRequest(Requests.compareRuns, async (params: CompareRunsParams): Promise<CompareRunsResult> => {
+  const result = comparison.compare(params);
+  if (result.ok) refreshEditors();
+  return result;
+});
+
+connection.onRequest(Requests.clearComparison, () => {
+  comparison.clear();
+  refreshEditors();
+});
+
 connection.onCodeLens((params): CodeLens[] => {
   const found = activeAnnotationsFor(params.textDocument.uri);
   if (!found) return [];
@@ -228,6 +262,8 @@ connection.onCodeLens((params): CodeLens[] => {
     if (!a.lensText) continue;
     const range = { start: { line: a.line, character: 0 }, end: { line: a.line, character: 0 } };
     lenses.push({ range, command: { title: a.lensText, command: 'pyrometer.revealFunction', arguments: [found.run.runId, a.frameIndex] } });
+    const delta = a.kind === 'def' ? comparison.lensText(found.run, a.frameIndex) : undefined;
+    if (delta) lenses.push({ range, command: { title: delta, command: 'pyrometer.showComparison', arguments: [] } });
     // Why a hot function is slow is often in its bytecode: one click from the figures to the specialized listing.
     const frame = found.run.profile.frames[a.frameIndex];
     if (a.kind === 'def' && frame && frame.name !== '<module>') {

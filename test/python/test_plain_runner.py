@@ -28,7 +28,7 @@ WORKLOADS = os.path.join(os.path.dirname(REPO), "shared", "workloads")
 PYTHON = sys.executable
 SCHEMA = "pyrometer.run/1"
 METADATA_KEYS = sorted(["tool", "python", "platform", "argv", "cwd", "script", "startedAt", "wallSeconds",
-                        "cpuSeconds", "exitCode", "exception", "threadsSeen", "capabilities", "module"])
+                        "cpuSeconds", "exitCode", "exception", "threadsSeen", "capabilities", "module", "commandLine", "machine"])
 
 
 class Completed(object):

@@ -7,8 +7,11 @@ import type { FrameKind } from '../../core/profileModel';
 
 export const KINDS: readonly FrameKind[] = ['python', 'native', 'builtin', 'import', 'kernel', 'jit'];
 export const SHADES = 4;
-/** Slots [0, BASE_SLOTS) are full colours, [BASE_SLOTS, 2 * BASE_SLOTS) their dimmed versions. */
-export const BASE_SLOTS = KINDS.length * SHADES;
+/** Diff colours of a compared run: levels −DIFF_STEPS (blue, shrank) … 0 (neutral) … +DIFF_STEPS (red, grew). */
+export const DIFF_STEPS = 4;
+const KIND_SLOTS = KINDS.length * SHADES;
+/** Slots [0, BASE_SLOTS) are full colours (kinds, then diff levels), [BASE_SLOTS, 2 * BASE_SLOTS) their dimmed versions. */
+export const BASE_SLOTS = KIND_SLOTS + 2 * DIFF_STEPS + 1;
 export const SLOT_COUNT = 2 * BASE_SLOTS;
 
 export interface Palette {
@@ -92,6 +95,18 @@ export function readPalette(root: HTMLElement = document.body): Palette {
       texts[BASE_SLOTS + slot] = toCss(mix(foreground, background, 0.45));
     }
   });
+  // Diff levels: the theme's red and blue, from faint (small change) to full (±100% or more); grey for none.
+  const red = parseColor(variable('--vscode-charts-red')) ?? [241, 76, 76];
+  const blue = parseColor(variable('--vscode-charts-blue')) ?? (dark ? [55, 148, 255] : [26, 133, 255]);
+  const neutral = mix(foreground, background, 0.7);
+  for (let level = -DIFF_STEPS; level <= DIFF_STEPS; level++) {
+    const slot = KIND_SLOTS + level + DIFF_STEPS;
+    const fill = level === 0 ? neutral : mix(neutral, level > 0 ? red : blue, 0.35 + 0.65 * (Math.abs(level) / DIFF_STEPS));
+    fills[slot] = toCss(fill);
+    texts[slot] = toCss(textOn(fill));
+    fills[BASE_SLOTS + slot] = toCss(mix(fill, background, 0.78));
+    texts[BASE_SLOTS + slot] = toCss(mix(foreground, background, 0.45));
+  }
   const family = variable('--vscode-font-family').trim() || 'system-ui, sans-serif';
   return {
     fills, texts, dark, font: `12px ${family}`,
@@ -107,4 +122,11 @@ export function frameSlot(kind: FrameKind, name: string): number {
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
   const k = Math.max(0, KINDS.indexOf(kind));
   return k * SHADES + ((h >>> 0) % SHADES);
+}
+
+/** The slot of a compared frame: its function's relative change (−1..1) in DIFF_STEPS steps each way. */
+export function diffSlot(change: number): number {
+  const level = change === 0 || !Number.isFinite(change) ? 0
+    : Math.sign(change) * Math.max(1, Math.min(DIFF_STEPS, Math.ceil(Math.abs(change) * DIFF_STEPS - 1e-9)));
+  return KIND_SLOTS + level + DIFF_STEPS;
 }

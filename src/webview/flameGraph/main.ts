@@ -8,7 +8,7 @@ import type { FlameFrame, FlameGraphData, FlameGraphRequest, FromFlameGraph, ToF
 import type { FlameGraphSummaryMessage } from '../../protocol/flameGraphSummary';
 import type { Orientation } from './flameGeometry';
 import { FlamePane, type FrameStyle, type PaneHost } from './flamePane';
-import { frameSlot, type Palette, readPalette } from './flamePalette';
+import { diffSlot, frameSlot, type Palette, readPalette } from './flamePalette';
 
 interface VsCodeApi {
   postMessage(message: FromFlameGraph): void;
@@ -151,7 +151,14 @@ matchCount.setAttribute('aria-live', 'polite');
 const searchWrap = el('div', 'search-wrap');
 searchWrap.append(searchBox, matchCount);
 
-toolbar.append(viewButtons.element, orderButtons.element, orientationButtons.element, threadLabel, mergeLabel, filterButtons.element, legend, searchWrap);
+// Shown only while the run is compared with a baseline.
+const diffButtons = segmented('Diff colours by', [
+  ['total', 'Δ total', 'Colour by the change of each function\'s total (cumulative) time against the baseline'],
+  ['self', 'Δ self', 'Colour by the change of each function\'s own (self) time against the baseline'],
+] as const, by => ask({ diffBy: by }));
+diffButtons.element.hidden = true;
+
+toolbar.append(viewButtons.element, orderButtons.element, orientationButtons.element, threadLabel, mergeLabel, filterButtons.element, legend, diffButtons.element, searchWrap);
 
 const banner = el('div', 'banner');
 banner.hidden = true;
@@ -235,7 +242,17 @@ function describe(pane: FlamePane, node: number): string[] {
     if (l.depth[node] === 0) return [place, pane.role === 'callers' ? `Total: ${figure(l.width[node])}` : `Self time: ${figure(l.width[node])}`];
     return [place, `Through this caller path: ${figure(l.width[node])}`];
   }
-  return [place, `Total: ${figure(l.width[node])}`, `Self: ${figure(l.self[node])}`];
+  return [place, `Total: ${figure(l.width[node])}`, `Self: ${figure(l.self[node])}`, ...diffLine(pane, node)];
+}
+
+/** The function's change against the baseline, as the colour shows it. */
+function diffLine(pane: FlamePane, node: number): string[] {
+  const diff = data?.diff;
+  if (!diff) return [];
+  const change = diff.changes[pane.layout!.frame[node]];
+  const percent = Math.round(change * 100);
+  const text = percent === 0 ? '\u00b10%' : `${percent < 0 ? '\u2212' : '+'}${Math.abs(percent)}%${Math.abs(change) >= 1 ? ' or more' : ''}`;
+  return [`${diff.by === 'self' ? 'Self' : 'Total'} vs baseline: ${text}`];
 }
 
 function labelOf(pane: FlamePane, node: number): string {
@@ -308,7 +325,10 @@ function showData(next: FlameGraphData): void {
   tooltip.hidden = true;
 
   frameNames = next.frames.map(f => f.name);
-  frameStyle = { labels: frameNames, slots: Uint8Array.from(next.frames, f => frameSlot(f.kind, f.name)) };
+  const changes = next.diff?.changes;
+  frameStyle = { labels: frameNames, slots: Uint8Array.from(next.frames, (f, i) => (changes ? diffSlot(changes[i]) : frameSlot(f.kind, f.name))) };
+  diffButtons.element.hidden = !next.diff;
+  if (next.diff) diffButtons.set(next.diff.by);
   const hadFocus = panes.some(p => document.activeElement === p.canvas);
   for (const p of panes) p.dispose();
   panes = next.panes.map(paneData => {
@@ -323,7 +343,8 @@ function showData(next: FlameGraphData): void {
   placeholder.hidden = !empty;
   placeholder.textContent = empty ? 'This profile has no samples to draw.' : '';
   paneArea.hidden = empty;
-  const bannerText = next.derivedFromCallGraph ? CPROFILE_BANNER : next.source === 'importtime' ? IMPORTTIME_BANNER : '';
+  const diffText = next.diff ? `Compared with baseline ${next.diff.baselineLabel}: red grew, blue shrank, grey unchanged — by each function's ${next.diff.by === 'self' ? 'self' : 'total'} ${next.unit === 'samples' ? 'share of samples' : 'time'}. ` : '';
+  const bannerText = diffText + (next.derivedFromCallGraph ? CPROFILE_BANNER : next.source === 'importtime' ? IMPORTTIME_BANNER : '');
   banner.hidden = !bannerText;
   banner.textContent = bannerText;
 
