@@ -103,7 +103,7 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('pyrometer.openProfileFile', vscode.Uri.file(big));
   });
   rows.push(`| extension host: largest event-loop delay while idle for 3 s (the floor) | ${idleLag.toFixed(1)} ms | |`);
-  rows.push(`| extension host: largest delay during a cProfile run, end to end (worst of 3) | ${Math.max(...lags).toFixed(1)} ms | ${(Math.max(...lags) / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms |`);
+  rows.push(`| extension host: largest delay during a cProfile run, end to end (worst of 3) | ${Math.max(...lags).toFixed(1)} ms | ${(Math.max(...lags) / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms; per run: ${lags.map(l => l.toFixed(0)).join(', ')} ms (the first run also loads the language client and starts the server) |`);
   rows.push(`| extension host: largest delay opening a ${((await fs.stat(big)).size / 1e6).toFixed(0)} MB collapsed file | ${openLag.toFixed(1)} ms | ${(openLag / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms |`);
   for (const f of [script, big, exitFile]) await fs.rm(f, { force: true });
 

@@ -11,12 +11,14 @@
  *   file-format URL) or `"profiles"` / `"shared"` keys near its start.
  * - `-X importtime`: the header `import time: self [us] | cumulative | imported package`, possibly after other
  *   stderr lines.
+ * - `perf script` output: a sample header `COMM PID[/TID] [CPU] SECONDS: [PERIOD] EVENT:` followed by indented
+ *   callchain lines `ADDRESS SYMBOL (DSO)`, after optional `#` comment lines.
  * - collapsed stacks / py-spy raw: the first line that is not blank or a `#` comment ends in a space and a count.
  *
  * Pure: no node built-ins (bytes in, an answer out).
  */
 
-export type ProfileFileFormat = 'pstats' | 'cprofileResult' | 'linesResult' | 'speedscope' | 'collapsed' | 'importtime';
+export type ProfileFileFormat = 'pstats' | 'cprofileResult' | 'linesResult' | 'speedscope' | 'collapsed' | 'importtime' | 'perfScript';
 
 /** What a file holds, in the user's words, for summaries. */
 export const PROFILE_FILE_FORMAT_NAMES: Readonly<Record<ProfileFileFormat, string>> = {
@@ -26,6 +28,7 @@ export const PROFILE_FILE_FORMAT_NAMES: Readonly<Record<ProfileFileFormat, strin
   speedscope: 'speedscope JSON',
   collapsed: 'collapsed stacks',
   importtime: '-X importtime log',
+  perfScript: 'perf script output',
 };
 
 /** Every format Pyrometer opens, for error messages. */
@@ -33,7 +36,8 @@ export const FORMATS_PYROMETER_READS =
   'pstats files (.prof, .pstats: cProfile/profile dump_stats, python -m cProfile -o), ' +
   'speedscope JSON with sampled profiles (py-spy --format speedscope, or a Pyrometer export), ' +
   'collapsed stacks (py-spy --format raw, flamegraph.pl input: "frame;frame;frame COUNT" lines), ' +
-  'the stderr of python -X importtime, and Pyrometer runner results (pyrometer.cprofile/1, pyrometer.lines/1)';
+  'the stderr of python -X importtime, perf script output with callchains (perf record -g or --call-graph dwarf), ' +
+  'and Pyrometer runner results (pyrometer.cprofile/1, pyrometer.lines/1)';
 
 /** How many leading bytes sniffing looks at: enough for a JSON head and a long first stack line. */
 export const SNIFF_BYTES = 256 * 1024;
@@ -47,6 +51,9 @@ const SPEEDSCOPE_SCHEMA = /"\$schema"\s*:\s*"[^"]*speedscope[^"]*"/;
 const SPEEDSCOPE_KEYS = /"(profiles|shared)"\s*:/;
 const IMPORTTIME_HEADER = /import time:\s*self \[us\] \| cumulative \| imported package/;
 const COUNT_AT_END = / \d+\r?$/;
+// perf script's sample header and, on the next line, the first callchain entry (an indented hex address).
+const PERF_SAMPLE_HEADER = /^\S.*? \d+(?:\/\d+)? +(?:\[\d+\] +)?\d+\.\d+: +(?:\d+ +)?[\w:.-]+:/;
+const PERF_CALLCHAIN_LINE = /^\s+[0-9a-f]+ /;
 
 /** The format of a file from its first bytes (up to SNIFF_BYTES), or why it is none Pyrometer reads. */
 export function sniffProfileFormat(head: Uint8Array, fileName = ''): SniffResult {
@@ -85,6 +92,7 @@ export function sniffProfileFormat(head: Uint8Array, fileName = ''): SniffResult
   }
 
   if (IMPORTTIME_HEADER.test(text)) return { format: 'importtime' };
+  if (looksLikePerfScript(text)) return { format: 'perfScript' };
 
   const line = firstDataLine(text, head.length >= SNIFF_BYTES);
   if (line !== undefined && (COUNT_AT_END.test(line.text) || (line.cut && startsWithFrame(line.text)))) {
@@ -92,6 +100,22 @@ export function sniffProfileFormat(head: Uint8Array, fileName = ''): SniffResult
   }
   const shown = line ? ` (its first line: ${JSON.stringify(abbreviate(line.text))})` : '';
   return { error: `${notPstats}Pyrometer does not recognise ${name || 'this file'} as a profile${shown}. It reads ${FORMATS_PYROMETER_READS}.` };
+}
+
+/** The first sample header of the head (after `#` comments and blank lines) followed by a callchain line. */
+function looksLikePerfScript(text: string): boolean {
+  let at = 0;
+  for (let scanned = 0; scanned < 64 && at < text.length; scanned++) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, Math.min(end, at + 4096));
+    at = end + 1;
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    if (!PERF_SAMPLE_HEADER.test(line)) return false;
+    const nextEnd = text.indexOf('\n', at);
+    return PERF_CALLCHAIN_LINE.test(text.slice(at, nextEnd < 0 ? text.length : Math.min(nextEnd, at + 4096)));
+  }
+  return false;
 }
 
 /**

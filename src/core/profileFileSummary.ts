@@ -22,6 +22,8 @@ export interface ProfileFileRunFacts {
   readonly pythonVersion: string;
   readonly weightsAreDurations?: boolean;
   readonly derivedFromCallGraph?: boolean;
+  /** perf script: callchain frames perf left as `[unknown]`. */
+  readonly unresolvedFrames?: number;
   readonly framesMapped: number;
   /** Distinct source files of the profile, and how many of them are in the workspace (undefined: not counted). */
   readonly sourceFiles?: number;
@@ -45,6 +47,10 @@ export function profileFileSummary(f: ProfileFileRunFacts): string {
   }
   if (f.format === 'pstats' && f.pythonVersion) parts.push(`read with Python ${f.pythonVersion}`);
   else if ((f.format === 'cprofileResult' || f.format === 'linesResult') && f.pythonVersion) parts.push(`Python ${f.pythonVersion}`);
+  if (f.unresolvedFrames) {
+    parts.push(`${groupThousands(f.unresolvedFrames)} frames perf could not name ([unknown]: run perf script while the ` +
+      'run\'s /tmp/perf-PID.map or jitdump still exists, or use Profile native (perf), which reads them itself)');
+  }
   if (f.framesMapped > 0) parts.push(`${groupThousands(f.framesMapped)} frame paths mapped by pyrometer.pathMappings`);
   if (f.sourceFiles !== undefined && f.workspaceFiles !== undefined && f.sourceFiles > 0 && f.source !== 'line timing') {
     parts.push(f.workspaceFiles > 0

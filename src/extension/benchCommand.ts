@@ -10,12 +10,12 @@ import type { ProfileRunner } from './profileRun';
 import { qualnameAt } from './bytecodeCommand';
 import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
 import type { ReportDocuments } from './reportDocuments';
+import { ownTempDir } from '../runners/tempRoot';
 
 export interface BenchCommandDeps {
   readonly runner: ProfileRunner;
   readonly output: vscode.OutputChannel;
   readonly runnerRoot: string;
-  readonly storageDir: string;
   readonly reports: ReportDocuments;
 }
 
@@ -40,7 +40,8 @@ export async function benchmark(deps: BenchCommandDeps, uri?: vscode.Uri, args: 
   const target = args.target ?? await askTarget(editor, prepared.script);
   if (!target) return { problem: 'Nothing to benchmark: select an expression, or put the cursor in a function.' };
   const config = readConfig(vscode.Uri.file(prepared.script));
-  const runDir = path.join(deps.storageDir, 'bench', `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  // In Pyrometer's own temporary root: removed afterwards, and swept at the next start if the editor crashes meanwhile.
+  const runDir = path.join(await ownTempDir(), `bench-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   const what = target.kind === 'stmt' ? target.stmt : `${target.qualname}(${target.args ?? ''})`;
   for (const line of launchHeader('timeit', prepared)) deps.output.appendLine(line);
   deps.output.appendLine(`  timing: ${what}`);

@@ -9,6 +9,7 @@ import type { BytecodeView } from './bytecodeView';
 import { readConfig } from './config';
 import type { ProfileRunner } from './profileRun';
 import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
+import { ownTempDir } from '../runners/tempRoot';
 
 export interface BytecodeCommandDeps {
   readonly runner: ProfileRunner;
@@ -16,7 +17,6 @@ export interface BytecodeCommandDeps {
   readonly output: vscode.OutputChannel;
   readonly runnerRoot: string;
   /** Where the runner's result goes while it is read (removed afterwards). */
-  readonly storageDir: string;
 }
 
 /** Arguments that skip the questions (tests, the CodeLens): a 1-based line to show, a warm-up call. */
@@ -47,7 +47,8 @@ export async function showBytecode(deps: BytecodeCommandDeps, target: vscode.Uri
   if (askCall && !call) return { problem: 'No function given.' };
 
   const config = readConfig(vscode.Uri.file(prepared.script));
-  const runDir = path.join(deps.storageDir, 'bytecode', `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  // In Pyrometer's own temporary root: removed afterwards, and swept at the next start if the editor crashes meanwhile.
+  const runDir = path.join(await ownTempDir(), `bytecode-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   for (const line of launchHeader('dis (adaptive bytecode)', prepared)) deps.output.appendLine(line);
   if (call) deps.output.appendLine(`  warm-up: ${call.qualname}(${call.args ?? ''}) × ${call.repeat ?? 'default'}`);
   try {

@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
   const bytecodeView = new BytecodeView();
   const allocationsView = new AllocationsView(server);
   const gcTimeline = new GcTimelinePanel(context.extensionUri, server);
-  const bytecode = { runner, view: bytecodeView, output, runnerRoot, storageDir: (context.storageUri ?? context.globalStorageUri).fsPath };
+  const bytecode = { runner, view: bytecodeView, output, runnerRoot };
   const flameGraph = createFlameGraphPanel(context.extensionUri,
     async request => (server.isRunning ? (await server.flameGraph(request)) ?? undefined : undefined),
     { emptyMessage: 'No flame graph for the shown run: profile a script with cProfile or py-spy (line timing records lines, not stacks).' });
@@ -189,7 +189,7 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
       return text;
     }),
     vscode.commands.registerCommand('pyrometer.benchmark', (uri?: vscode.Uri, args?: BenchCommandArgs) =>
-      benchmark({ runner, output, runnerRoot, storageDir: bytecode.storageDir, reports }, uri, args)),
+      benchmark({ runner, output, runnerRoot, reports }, uri, args)),
     vscode.commands.registerCommand('pyrometer.clearComparison', async () => {
       if (server.isRunning) await server.clearComparison();
       void flameGraph.refresh();

@@ -97,7 +97,7 @@ export class ProfileFileEditorProvider implements vscode.CustomReadonlyEditorPro
     if (!(uri instanceof vscode.Uri)) {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false, openLabel: 'Open profile',
-        filters: { 'Profiles': ['prof', 'pstats', 'json', 'collapsed', 'folded', 'txt', 'log'], 'All files': ['*'] },
+        filters: { 'Profiles': ['prof', 'pstats', 'json', 'collapsed', 'folded', 'txt', 'log', 'perf-script'], 'All files': ['*'] },
       });
       uri = picked?.[0];
       if (!uri) return undefined;

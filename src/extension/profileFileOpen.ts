@@ -104,7 +104,7 @@ export async function openProfileFile(uri: vscode.Uri, deps: ProfileFileOpenDeps
     fileName, format: sniffed.format, source: summary.source, tool: summary.metadata.tool, totalSeconds: summary.totalSeconds,
     totalSamples: summary.totalSamples, functionCount: summary.functionCount, threads: facts?.threads ?? 0, rateHz: facts?.rateHz,
     pythonVersion: summary.metadata.python.version, weightsAreDurations: facts?.weightsAreDurations,
-    derivedFromCallGraph: facts?.derivedFromCallGraph, framesMapped: facts?.framesMapped ?? 0,
+    derivedFromCallGraph: facts?.derivedFromCallGraph, unresolvedFrames: facts?.unresolvedFrames, framesMapped: facts?.framesMapped ?? 0,
     sourceFiles: sourceFiles.length, workspaceFiles: sourceFiles.filter(f => folders.some(d => f.startsWith(d))).length,
   });
   if (mappingSetting.problems.length > 0) text += ` · ${mappingSetting.problems.join(' ')}`;

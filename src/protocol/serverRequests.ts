@@ -49,6 +49,8 @@ export interface ProfileFileSummary {
   readonly weightsAreDurations?: boolean;
   /** A Pyrometer export of a cProfile run (stacks derived from caller edges). */
   readonly derivedFromCallGraph?: boolean;
+  /** perf script: callchain frames perf left as `[unknown]`. */
+  readonly unresolvedFrames?: number;
   /** The profile's distinct absolute Python source files (at most 5,000), to tell whether they are in the workspace. */
   readonly sourceFiles: readonly string[];
 }

@@ -1,10 +1,12 @@
-import { promises as fs } from 'fs';
+import { promises as fs, readFileSync } from 'fs';
 import * as path from 'path';
 import { parseCollapsedStacks, placeholderMetadata } from '../core/collapsedStacks';
 import { readCollapsedHeader } from '../core/collapsedExport';
 import { parseCProfileResult } from '../core/cprofileResult';
 import { ImportTree, parseImportTime } from '../core/importTime';
 import { parseLineTimingResult } from '../core/lineTimingResult';
+import { withDefLines } from '../core/perfDefLines';
+import { parsePerfScript } from '../core/perfScript';
 import { PathMapping, withMappedPaths } from '../core/pathMappings';
 import { ProfileFormatError } from '../core/profileErrors';
 import { PROFILE_FILE_FORMAT_NAMES, ProfileFileFormat, SNIFF_BYTES, sniffProfileFormat } from '../core/profileFileFormat';
@@ -33,6 +35,8 @@ export interface ProfileFileFacts {
   readonly weightsAreDurations?: boolean;
   /** Pyrometer's collapsed export of a cProfile run: counts are microseconds derived from caller edges. */
   readonly derivedFromCallGraph?: boolean;
+  /** perf script: callchain frames perf could not name (`[unknown]`: the run's perf map was not at hand). */
+  readonly unresolvedFrames?: number;
 }
 
 export type ProfileFileContent =
@@ -102,6 +106,19 @@ async function readProfile(req: ProfileFileRequest, format: Exclude<ProfileFileF
       }
       const profile = parseSpeedscope(text, { metadata: fileMetadata('speedscope (file)', req.path), rateHz: weighting.rateHz });
       return { profile, facts: weighting.weightsAreDurations ? { weightsAreDurations: true } : {} };
+    }
+    case 'perfScript': {
+      // Python frames are what perf printed (`py::func:/path/file.py`, when it had the run's perf map); their def
+      // lines are found in the sources when those are here.
+      const { profile, facts } = parsePerfScript(await fs.readFile(req.path, 'utf8'), { metadata: fileMetadata('perf script (file)', req.path) });
+      const withLines = withDefLines(profile, file => {
+        try {
+          return readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      });
+      return { profile: withLines, facts: facts.unresolved > 0 ? { unresolvedFrames: facts.unresolved } : {} };
     }
     case 'collapsed': {
       const header = readCollapsedHeader(await fs.readFile(req.path, 'utf8'));

@@ -24,6 +24,15 @@ describe('profile file formats, told from the content', () => {
     assert.strictEqual(formatOf(fixture('pyspy', 'mixed-speedscope.json'), 'renamed.txt'), 'speedscope');
   });
 
+  it('real perf script outputs (3.12 DWARF, 3.13 JIT, unresolved) → perfScript; collapsed stacks are not taken for them', () => {
+    for (const name of ['py312-dwarf-script.txt', 'py313-jit-script.txt', 'py312-dwarf-unresolved.txt', 'py313-noinject-script.txt']) {
+      assert.strictEqual(formatOf(fixture('perf', name), 'out.txt'), 'perfScript', name);
+    }
+    assert.strictEqual(formatOf(bytes('# perf script header\n#\npython 12/12 [001] 5.000001: 1001001 cpu-clock:pppH: \n\t7f00 main (/x)\n')), 'perfScript');
+    assert.strictEqual(formatOf(bytes('python 12/12 5.000001: cpu-clock: \nnot a callchain\n')).startsWith('error:'), true);
+    assert.strictEqual(formatOf(fixture('pyspy', 'calls-raw.txt')), 'collapsed');
+  });
+
   it('real -X importtime logs, also with the script\'s own stderr around them', () => {
     for (const name of ['asyncio-3.12.txt', 'asyncio-3.8.txt', 'interleaved-3.12.txt']) {
       assert.strictEqual(formatOf(fixture('importtime', name)), 'importtime', name);

@@ -434,7 +434,7 @@ export const tests: BrowserTest[] = [
       await app.settled();
       await app.page.click('button.segment[data-value="inverted"]');
       await app.settled();
-      assert.deepStrictEqual(app.posted.at(-1), { type: 'request', request: { view: 'inverted', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1 } });
+      assert.deepStrictEqual(app.posted.at(-1), { type: 'request', request: { view: 'inverted', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: -1, frameFilter: 'all' } });
       assert.strictEqual(await app.page.getAttribute('button.segment[data-value="inverted"]', 'aria-pressed'), 'true');
       // The heaviest root of the inverted graph is inc (60 samples of self time), first from the left.
       const layout = app.layout();
@@ -475,7 +475,7 @@ export const tests: BrowserTest[] = [
       await app.page.click('button.segment[data-value="sandwich"]');
       await app.settled();
       const workIndex = FRAMES.findIndex(f => f[0] === 'work');
-      assert.deepStrictEqual(app.data.request, { view: 'sandwich', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: workIndex });
+      assert.deepStrictEqual(app.data.request, { view: 'sandwich', order: 'leftHeavy', thread: -1, mergeByLine: false, sandwichFrame: workIndex, frameFilter: 'all' });
       assert.deepStrictEqual(await app.page.$$eval('.pane .breadcrumbs', els => els.map(e => e.textContent)), ['Callers of work', 'Callees of work']);
       // Both halves weigh the 75 samples holding work.
       const callees = app.layout(1);

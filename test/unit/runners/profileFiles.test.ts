@@ -247,6 +247,33 @@ for (const format of ['raw', 'speedscope'] as const) {
 describe('profile files from python -X importtime for real', function () {
   this.timeout(60000);
 
+  it('a saved perf script output opens with perf\'s own sample count, its Python functions at their def lines', async () => {
+    // The fixture was recorded from the workload's copy in another checkout: a path mapping puts it on this one.
+    const fixtures = path.join(RUNNER_ROOT, '..', 'test', 'fixtures', 'perf');
+    const file = path.join(fixtures, 'py313-jit-script.txt');
+    const text = await fs.readFile(file, 'utf8');
+    const content = await loadProfileFile({ path: file, pathMappings: [{ from: '/work/wt-perf/test/fixtures/perf', to: fixtures }] });
+    assert.strictEqual(content.kind, 'profile');
+    if (content.kind !== 'profile') return;
+    assert.strictEqual(content.facts.format, 'perfScript');
+    const headers = text.split('\n').filter(l => /^\S.* \d+\/\d+ .*cpu-clock:/.test(l)).length;
+    assert.strictEqual(content.profile.stacks!.totalWeight, headers, 'one sample per header line of perf script');
+    const frames = content.profile.frames;
+    const workload = path.join(fixtures, 'regex_dict_workload.py');
+    const source = (await fs.readFile(workload, 'utf8')).split('\n');
+    for (const fn of ['count_words', 'dict_churn']) {
+      const found = frames.find(f => f.name === fn && f.kind === 'python');
+      assert.ok(found, fn);
+      assert.deepStrictEqual([found!.file, found!.line], [workload, source.findIndex(l => l.startsWith(`def ${fn}(`)) + 1]);
+    }
+  });
+
+  it('perf script output whose Python frames perf could not name says how many', async () => {
+    const file = path.join(RUNNER_ROOT, '..', 'test', 'fixtures', 'perf', 'py313-noinject-script.txt');
+    const content = await loadProfileFile({ path: file });
+    assert.ok(content.kind === 'profile' && (content.facts.unresolvedFrames ?? 0) > 0, JSON.stringify(content.facts));
+  });
+
   it('a captured log opens as an import tree whose flame graph adds up to Σ self µs, summed by plain Python', async () => {
     const dir = await tmpDir();
     const log = path.join(dir, 'imports.log');
