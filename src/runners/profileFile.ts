@@ -73,7 +73,8 @@ export async function loadProfileFile(req: ProfileFileRequest): Promise<ProfileF
   try {
     if (format === 'importtime') return { kind: 'imports', tree: parseImportTime(await fs.readFile(req.path, 'utf8')), facts: { format, framesMapped: 0 } };
     const { profile, facts } = await readProfile(req, format);
-    const mapped = withMappedPaths(profile, req.pathMappings ?? []);
+    let mapped = withMappedPaths(profile, req.pathMappings ?? []);
+    if (format === 'perfScript') mapped = withDefLines(mapped, sourceText);
     let framesMapped = 0;
     for (let i = 0; i < profile.frames.length; i++) if (mapped.frames[i].file !== profile.frames[i].file) framesMapped++;
     return { kind: 'profile', profile: mapped, facts: { ...facts, format, framesMapped } };
@@ -109,22 +110,23 @@ async function readProfile(req: ProfileFileRequest, format: Exclude<ProfileFileF
     }
     case 'perfScript': {
       // Python frames are what perf printed (`py::func:/path/file.py`, when it had the run's perf map); their def
-      // lines are found in the sources when those are here.
+      // lines are looked up once the paths are mapped (loadProfileFile).
       const { profile, facts } = parsePerfScript(await fs.readFile(req.path, 'utf8'), { metadata: fileMetadata('perf script (file)', req.path) });
-      const withLines = withDefLines(profile, file => {
-        try {
-          return readFileSync(file, 'utf8');
-        } catch {
-          return undefined;
-        }
-      });
-      return { profile: withLines, facts: facts.unresolved > 0 ? { unresolvedFrames: facts.unresolved } : {} };
+      return { profile, facts: facts.unresolved > 0 ? { unresolvedFrames: facts.unresolved } : {} };
     }
     case 'collapsed': {
       const header = readCollapsedHeader(await fs.readFile(req.path, 'utf8'));
       const profile = parseCollapsedStacks(header.body, { metadata: fileMetadata('collapsed stacks (file)', req.path), rateHz: header.rateHz });
       return { profile, facts: header.derivedFromCallGraph ? { derivedFromCallGraph: true } : {} };
     }
+  }
+}
+
+function sourceText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -181,3 +181,36 @@ describe('profile files in the editor: an -X importtime log', function () {
     assert.match(shown!.summary!, new RegExp(`^json-imports\\.log — -X importtime log: ${modules} imports · \\d+\\.\\d ms importing`));
   });
 });
+
+describe('profile files in the editor: saved perf script output', function () {
+  this.timeout(180000);
+  after(async () => {
+    await setSetting('pathMappings', undefined);
+    await closeEditors();
+  });
+
+  it('opens with perf\'s own sample count, and the Python functions get their CodeLens once the paths are mapped', async () => {
+    const fixtures = path.resolve(RUNNER_ROOT, '..', 'test', 'fixtures', 'perf');
+    const dir = await fixturesDir();
+    const file = path.join(dir, 'native.perf-script');
+    const workload = path.join(dir, 'regex_dict_workload.py');
+    await fs.copyFile(path.join(fixtures, 'py313-jit-script.txt'), file);
+    await fs.copyFile(path.join(fixtures, 'regex_dict_workload.py'), workload);
+    await setSetting('pathMappings', [{ from: '/work/wt-perf/test/fixtures/perf', to: dir }]);
+    const text = await fs.readFile(file, 'utf8');
+    const samples = text.split('\n').filter(l => /^\S.* \d+\/\d+ .*cpu-clock:/.test(l)).length;
+    const opened = await openProfile(file);
+    assert.strictEqual(opened.kind, 'run', opened.message);
+    assert.match(opened.summary!, /^native\.perf-script — perf script output: [\d,]+ samples/);
+    assert.strictEqual(opened.run!.totalSamples, samples);
+    await vscode.window.showTextDocument(vscode.Uri.file(workload));
+    const defLine = (await fs.readFile(workload, 'utf8')).split('\n').findIndex(l => l.startsWith('def count_words('));
+    let lens: string | undefined;
+    for (let i = 0; i < 50 && !lens; i++) {
+      lens = (await lensTitles(workload)).find(l => l.line === defLine && l.title.startsWith('perf:'))?.title;
+      if (!lens) await new Promise(r => setTimeout(r, 100));
+    }
+    assert.ok(lens, 'a perf CodeLens on def count_words');
+    assert.match(lens!, /^perf: [\d.]+% total \([\d,]+ samples?\)/);
+  });
+});
