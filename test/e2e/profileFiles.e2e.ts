@@ -12,6 +12,29 @@ const RUNNER = path.resolve(__dirname, '..', '..', '..', 'python', 'pyrometer_ru
 
 export const tests: E2ETest[] = [
   {
+    name: 'a saved perf script output opens in Pyrometer\'s editor as a mixed Python + native flame graph',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      const workspace = ctx.env.workspace;
+      const fixtures = path.resolve(RUNNER, '..', '..', 'test', 'fixtures', 'perf');
+      fs.copyFileSync(path.join(fixtures, 'py313-jit-script.txt'), path.join(workspace, 'native.perf-script'));
+      const wb = await ctx.openWorkbench();
+      await wb.waitForExplorer('native.perf-script');
+      await wb.quickOpen('native.perf-script');
+      const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      const summary = frame.locator('.summary');
+      await summary.filter({ hasText: 'perf script output' }).waitFor({ timeout: 90_000 });
+      const summaryText = await summary.innerText();
+      ctx.log('summary:', summaryText);
+      await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
+      await frame.locator('input.search').fill('count_words');
+      await frame.locator('.match-count', { hasText: 'matched' }).waitFor({ timeout: 30_000 });
+      await wb.screenshot('profile-file-perf-script');
+      assert.match(summaryText, /^native\.perf-script — perf script output: [\d,]+ samples/);
+      fs.rmSync(path.join(workspace, 'native.perf-script'), { force: true });
+    },
+  },
+  {
     name: 'a .prof written by the cprofile runner opens in Pyrometer\'s editor with its flame graph and summary',
     timeoutMs: 240_000,
     async run(ctx) {
