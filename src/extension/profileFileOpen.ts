@@ -119,7 +119,11 @@ export async function reloadProfileFileRun(runId: string, deps: ProfileFileOpenD
   return loaded.ok;
 }
 
-/** The message a file's editor shows when the file cannot be opened, ending with what Pyrometer reads. */
+/**
+ * The message a file's editor shows when the file cannot be opened, ending with what Pyrometer reads — unless it
+ * already says what is read (a parser names its own format), or the problem is not the format (the memory cap).
+ */
 function error(message: string): OpenedProfileFile {
-  return { kind: 'error', message: message.includes(FORMATS_PYROMETER_READS) ? message : `${message} Pyrometer reads ${FORMATS_PYROMETER_READS}.` };
+  const needsFormats = !/\breads\b/.test(message) && !message.includes('pyrometer.maxProfileMegabytes');
+  return { kind: 'error', message: needsFormats ? `${message} Pyrometer reads ${FORMATS_PYROMETER_READS}.` : message };
 }
