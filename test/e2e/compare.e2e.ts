@@ -3,27 +3,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { compareScript } from '../support/sampleScripts';
 import type { E2ETest } from './workbench';
 
-const SCRIPT = (n: string, padding: string) => `${padding}def inc(x):
-    return x + 1
-
-
-def work(n=${n}):
-    total = 0
-    for i in range(n):
-        total += inc(i)
-    return total
-
-
-def main():
-    for _ in range(3):
-        work()
-
-
-if __name__ == "__main__":
-    main()
-`;
 
 export const tests: E2ETest[] = [
   {
@@ -31,13 +13,13 @@ export const tests: E2ETest[] = [
     timeoutMs: 300_000,
     async run(ctx) {
       const file = path.join(ctx.env.workspace, 'compare_demo.py');
-      fs.writeFileSync(file, SCRIPT('600_000', ''));
+      fs.writeFileSync(file, compareScript('600_000', ''));
       const wb = await ctx.openWorkbench();
       await wb.openFile('compare_demo.py');
       await wb.runCommand('Pyrometer: Profile this script (cProfile)');
       ctx.log('baseline lens:', await wb.waitForCodeLens('1,800,000 calls', 120_000));
       // The change: a third of the calls, every def two lines lower.
-      fs.writeFileSync(file, SCRIPT('200_000', '# changed: work does a third of the calls\n\n'));
+      fs.writeFileSync(file, compareScript('200_000', '# changed: work does a third of the calls\n\n'));
       await wb.page.waitForTimeout(1_500);
       await wb.runCommand('Pyrometer: Profile this script (cProfile)');
       ctx.log('new lens:', await wb.waitForCodeLens('600,000 calls', 120_000));

@@ -5,27 +5,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PYTEST_SAMPLE } from '../support/sampleScripts';
 import type { E2ETest } from './workbench';
 
-const TEST_FILE = `def step(i):
-    return i * 2
-
-
-def slow(n):
-    total = 0
-    for i in range(n):
-        total += step(i)
-    return total
-
-
-def test_slow():
-    assert slow(200000) > 0
-
-
-class TestGroup:
-    def test_other(self):
-        assert step(1) == 2
-`;
 
 const APP = `import sys
 
@@ -50,7 +32,7 @@ function pytestPython(): string {
 function writeFixtures(workspace: string): () => void {
   const dir = path.join(workspace, 'e2e_launch');
   fs.mkdirSync(path.join(dir, 'launchapp'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'test_sample.py'), TEST_FILE);
+  fs.writeFileSync(path.join(dir, 'test_sample.py'), PYTEST_SAMPLE);
   fs.writeFileSync(path.join(dir, 'launchapp', '__init__.py'), '');
   fs.writeFileSync(path.join(dir, 'launchapp', 'app_main.py'), APP);
   const vscodeDir = path.join(workspace, '.vscode');

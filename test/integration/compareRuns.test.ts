@@ -4,27 +4,9 @@ import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { CompareOutcome } from '../../src/extension/compareCommand';
 import type { RunDetailsOutcome } from '../../src/extension/runDetailsCommand';
+import { compareScript } from '../support/sampleScripts';
 import { lensTitles, profile, writeScript } from './workspaceFixtures';
 
-const SCRIPT = (n: number, padding: string) => `${padding}def inc(x):
-    return x + 1
-
-
-def work(n=${n}):
-    total = 0
-    for i in range(n):
-        total += inc(i)
-    return total
-
-
-def main():
-    for _ in range(3):
-        work()
-
-
-if __name__ == "__main__":
-    main()
-`;
 
 /** pstats' cumulative seconds of a function of a .prof. */
 function cumtime(prof: string, name: string): number {
@@ -40,12 +22,12 @@ describe('Compare with baseline, in the real editor', function () {
   let outcome: CompareOutcome;
 
   before(async () => {
-    script = await writeScript('compare/work.py', SCRIPT(600_000, ''));
+    script = await writeScript('compare/work.py', compareScript(600_000, ''));
     const first = await profile(script);
     assert.ok(first?.runId && first.profPath, first?.verdict.message);
     baseline = { runId: first!.runId!, prof: first!.profPath! };
     // The change: a third of the work, and every def moved three lines down.
-    await fs.writeFile(script, SCRIPT(200_000, '# moved\n# down\n# three lines\n'));
+    await fs.writeFile(script, compareScript(200_000, '# moved\n# down\n# three lines\n'));
     const second = await profile(script);
     assert.ok(second?.runId && second.profPath, second?.verdict.message);
     current = { runId: second!.runId!, prof: second!.profPath! };

@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProfileCommandResult } from '../../src/extension/profileRun';
 import { pyenvPython } from '../support/pyenvPython';
+import { PYTEST_SAMPLE } from '../support/sampleScripts';
 import { setSetting, workspaceRoot, writeScript } from './workspaceFixtures';
 
 /** pstats' own figures for one function of a .prof (the function named `name` in a file ending with `fileEnd`). */
@@ -110,25 +111,6 @@ describe('Profile with launch configuration, in the real editor', function () {
   });
 });
 
-const PYTEST_FILE = `def step(i):
-    return i * 2
-
-
-def slow(n):
-    total = 0
-    for i in range(n):
-        total += step(i)
-    return total
-
-
-def test_slow():
-    assert slow(200000) > 0
-
-
-class TestGroup:
-    def test_other(self):
-        assert step(1) == 2
-`;
 
 const UNITTEST_FILE = `import unittest
 
@@ -156,7 +138,7 @@ describe('"Profile" CodeLens on tests, in the real editor', function () {
   it('shows Profile above pytest tests, runs one with pytest under cProfile, and the function\'s CodeLens equals pstats', async () => {
     const pytestPython = process.env.PYROMETER_PYTEST_PYTHON_3_11 || path.join(os.homedir(), '.cache', 'pyrometer-tools', 'venv-pytest-3.11', 'bin', 'python');
     await setSetting('pythonPath', pytestPython);
-    const file = await writeScript('test_sample.py', PYTEST_FILE);
+    const file = await writeScript('test_sample.py', PYTEST_SAMPLE);
     const lenses = await lensesUntil(file, l => l.filter(x => x.title === 'Profile').length >= 2);
     assert.deepStrictEqual(lenses.filter(l => l.title === 'Profile').map(l => l.line), [11, 16]);
 

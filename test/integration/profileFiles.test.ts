@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ExportCommandResult } from '../../src/extension/exportCommand';
 import type { ProfileFileCommandResult } from '../../src/extension/profileFileEditor';
 import { runCProfile } from '../../src/runners/cprofile';
-import { lensTitles, setSetting, workspaceRoot } from './workspaceFixtures';
+import { lensTitles, openProfileFile, setSetting, workspaceRoot } from './workspaceFixtures';
 
 /**
  * Profile files opened in the real editor: a .prof written by the cprofile runner opens in Pyrometer's editor and
@@ -31,15 +31,6 @@ async function fixturesDir(): Promise<string> {
   return dir;
 }
 
-/** Opens the file with Pyrometer's editor (vscode.openWith, as "Open With…" does) and returns what it shows. */
-async function openProfile(file: string): Promise<ProfileFileCommandResult> {
-  const uri = vscode.Uri.file(file);
-  await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-  const shown = await vscode.commands.executeCommand<ProfileFileCommandResult | undefined>('pyrometer.openProfileFile', uri);
-  assert.ok(shown, `the editor did not open ${file}`);
-  return shown!;
-}
-
 async function closeEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
@@ -59,7 +50,7 @@ describe('profile files in the editor: a .prof from the cprofile runner', functi
     await fs.copyFile(outcome.profPath, prof);
     await vscode.commands.executeCommand('pyrometer.hideResults');
     assert.deepStrictEqual(await lensTitles(calls), [], 'no run is shown before the file is opened');
-    opened = await openProfile(prof);
+    opened = await openProfileFile(prof);
   });
 
   after(closeEditors);
@@ -86,13 +77,13 @@ describe('profile files in the editor: a .prof from the cprofile runner', functi
     const corrupt = path.join(await fixturesDir(), 'corrupt.prof');
     const data = await fs.readFile(prof);
     await fs.writeFile(corrupt, Buffer.concat([Buffer.from([0x00, 0x13, 0x37]), data.subarray(0, 40)]));
-    const shown = await openProfile(corrupt);
+    const shown = await openProfileFile(corrupt);
     assert.strictEqual(shown.kind, 'error');
     assert.match(shown.message!, /corrupt\.prof is binary but not a pstats profile/);
     assert.match(shown.message!, /Pyrometer reads pstats files \(\.prof, \.pstats.*speedscope JSON.*collapsed stacks.*-X importtime.*pyrometer\.cprofile\/1/);
     const cut = path.join(await fixturesDir(), 'cut.prof');
     await fs.writeFile(cut, data.subarray(0, Math.floor(data.length / 2)));
-    const cutShown = await openProfile(cut);
+    const cutShown = await openProfileFile(cut);
     assert.strictEqual(cutShown.kind, 'error');
     assert.match(cutShown.message!, /cut\.prof as a pstats profile: it is not marshal data/);
     assert.ok((await lensTitles(calls)).some(l => l.line === 3 && /3,000,000 calls/.test(l.title)), 'the .prof run is still shown');
@@ -107,7 +98,7 @@ describe('profile files in the editor: a .prof from the cprofile runner', functi
     const fileSeconds = file.profiles.reduce((n, p) => n + p.weights.reduce((a, w) => a + w, 0), 0);
     assert.match(file.name, /^calls\.prof \(cProfile call graph, derived from caller edges/);
 
-    const again = await openProfile(out);
+    const again = await openProfileFile(out);
     assert.strictEqual(again.kind, 'run', again.message);
     assert.match(again.summary!, /^calls\.speedscope\.json — speedscope JSON: \d+\.\d{3} s over [\d,]+ functions \(weights are durations, counted in µs\)/);
     assert.ok(Math.abs(again.run!.totalSeconds - fileSeconds) < 1e-9, `${again.run!.totalSeconds} vs Σ weights ${fileSeconds}`);
@@ -126,8 +117,8 @@ describe('profile files in the editor: a .prof from the cprofile runner', functi
     const collapsedOut = path.join(await fixturesDir(), 'calls.cprofile-us.collapsed');
     const asCollapsed = await vscode.commands.executeCommand<ExportCommandResult>('pyrometer.exportRun', opened.runId, { format: 'collapsed', path: collapsedOut, quiet: true });
     assert.ok(asCollapsed?.ok, asCollapsed?.error);
-    const reopened = await openProfile(collapsedOut);
-    const speedscopeAgain = await openProfile(path.join(await fixturesDir(), 'calls.speedscope.json'));
+    const reopened = await openProfileFile(collapsedOut);
+    const speedscopeAgain = await openProfileFile(path.join(await fixturesDir(), 'calls.speedscope.json'));
     assert.strictEqual(reopened.run!.totalSamples, speedscopeAgain.run!.totalSamples);
     assert.strictEqual(reopened.run!.totalSeconds, speedscopeAgain.run!.totalSeconds);
   });
@@ -159,7 +150,7 @@ describe('profile files in the editor: pyrometer.pathMappings', function () {
     await closeEditors();
 
     await setSetting('pathMappings', [{ from: '/remote/app', to: '${workspaceFolder}' }]);
-    const mapped = await openProfile(file);
+    const mapped = await openProfileFile(file);
     assert.strictEqual(mapped.kind, 'run', mapped.message);
     assert.match(mapped.summary!, /frame paths mapped by pyrometer\.pathMappings/);
     assert.ok((await lensTitles(calls)).some(l => l.line === 3 && /3,000,000 calls/.test(l.title)), 'no lens on def inc after mapping');
@@ -199,7 +190,7 @@ describe('profile files in the editor: saved perf script output', function () {
     await setSetting('pathMappings', [{ from: '/work/wt-perf/test/fixtures/perf', to: dir }]);
     const text = await fs.readFile(file, 'utf8');
     const samples = text.split('\n').filter(l => /^\S.* \d+\/\d+ .*cpu-clock:/.test(l)).length;
-    const opened = await openProfile(file);
+    const opened = await openProfileFile(file);
     assert.strictEqual(opened.kind, 'run', opened.message);
     assert.match(opened.summary!, /^native\.perf-script — perf script output: [\d,]+ samples/);
     assert.strictEqual(opened.run!.totalSamples, samples);

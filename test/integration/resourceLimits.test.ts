@@ -3,16 +3,14 @@ import { execFileSync, spawn } from 'child_process';
 import { promises as fs, readFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ProfileFileCommandResult } from '../../src/extension/profileFileEditor';
 import { currentOwner, defaultTempRoot, OWNER_MARKER, ownTempDir } from '../../src/runners/tempRoot';
-import { setSetting, workspaceRoot } from './workspaceFixtures';
+import { openProfileFile, setSetting, workspaceRoot } from './workspaceFixtures';
 
 /**
  * Issue 12 in the real editor: broken and hostile profile files get a message and never crash or hang the language
  * server; a file over pyrometer.maxProfileMegabytes is refused naming its size, the cap and the setting; temporary
  * folders left by a process that died are removed when the server (re)starts, and a live one's stay.
  */
-const VIEW_TYPE = 'pyrometer.profileFile';
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures'); // out/test/integration -> repo/test/fixtures
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -36,14 +34,6 @@ async function dir(): Promise<string> {
   return d;
 }
 
-async function openProfile(file: string): Promise<ProfileFileCommandResult> {
-  const uri = vscode.Uri.file(file);
-  await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-  const shown = await vscode.commands.executeCommand<ProfileFileCommandResult | undefined>('pyrometer.openProfileFile', uri);
-  assert.ok(shown, `the editor did not open ${file}`);
-  return shown!;
-}
-
 describe('resource limits: hostile profile files, the memory cap, temporary folders after a crash', function () {
   this.timeout(180000);
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
@@ -64,7 +54,7 @@ describe('resource limits: hostile profile files, the memory cap, temporary fold
       const file = path.join(await dir(), name);
       await fs.writeFile(file, text);
       const started = Date.now();
-      const shown = await openProfile(file);
+      const shown = await openProfileFile(file);
       assert.ok(Date.now() - started < 60_000, `${name} took ${Date.now() - started} ms`);
       if (shown.kind === 'error') {
         assert.ok((shown.message ?? '').length > 20, `${name}: ${shown.message}`);
@@ -87,7 +77,7 @@ describe('resource limits: hostile profile files, the memory cap, temporary fold
       const file = path.join(await dir(), 'big.collapsed');
       const line = 'main (app.py:1);work (app.py:2);inc (app.py:3) 1\n';
       await fs.writeFile(file, line.repeat(Math.ceil((17 * 1024 * 1024) / line.length)));
-      const shown = await openProfile(file);
+      const shown = await openProfileFile(file);
       assert.strictEqual(shown.kind, 'error');
       assert.match(shown.message!, /^big\.collapsed is 17 MB, more than the 16 MB of profiles Pyrometer keeps in memory \(setting pyrometer\.maxProfileMegabytes\)/);
       await fs.rm(file);

@@ -1,6 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import * as assert from 'assert';
+import type { ProfileFileCommandResult } from '../../src/extension/profileFileEditor';
 import type { ProfileCommandResult } from '../../src/extension/profileRun';
 
 /** The workspace the suite runs in: a fresh copy of ../shared/workloads made by the harness. */
@@ -43,4 +45,13 @@ export async function hoverText(file: string, line: number): Promise<string> {
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('pyrometer').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Opens a profile file with Pyrometer's editor (vscode.openWith, as "Open With…" does) and returns what it shows. */
+export async function openProfileFile(file: string): Promise<ProfileFileCommandResult> {
+  const uri = vscode.Uri.file(file);
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'pyrometer.profileFile');
+  const shown = await vscode.commands.executeCommand<ProfileFileCommandResult | undefined>('pyrometer.openProfileFile', uri);
+  assert.ok(shown, `the editor did not open ${file}`);
+  return shown!;
 }
