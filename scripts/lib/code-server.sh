@@ -189,3 +189,23 @@ cs_machine_setting() {
 cs_pyspy_setting() {
   cs_machine_setting "$1" pyrometer.pyspy.path "\"$PYROMETER_TOOLS/venv-tools/bin/py-spy\""
 }
+
+# cs_ext_host_run NAME TESTS_JS: the developer's way to run a module in code-server's real extension host (the
+# integration dev loop, the editor benchmark): a fresh run folder .pyrometer-run/NAME with user data, the py-spy
+# setting and a copy of the workloads, code-server started with the smoke-test driver, TESTS_JS run there, the
+# server stopped on exit. Environment variables set by the caller reach the extension host.
+cs_ext_host_run() {
+  local name=$1 tests=$2 repo
+  repo=$(pwd)
+  local run=$repo/.pyrometer-run/$name
+  mkdir -p test-results/logs
+  rm -rf "$run"
+  pyro_on_exit cs_stop_all
+  cs_init "$run" || return 1
+  cs_user_data "$run/host" || return 1
+  cs_pyspy_setting "$run/host" || return 1
+  cs_workspace "$repo/../shared/workloads" "$run/host/workspace" || return 1
+  cs_start "$run/host" auto "test-results/logs/code-server-$name.log" "$run/host/workspace" \
+    --vscode-option enable-smoke-test-driver || return 1
+  node out/test/harness/extHostTests.js "http://127.0.0.1:$CS_PORT" "$repo" "$tests" "$run/host/workspace"
+}
