@@ -117,7 +117,9 @@ def measure(options, out):
                    "warmups": max([len(run["warmupsSeconds"]) for run in measured] or [0]),
                    "number": loops[0] if len(loops) == 1 else 0, "error": None})
     if options.compare_to is not None:
-        compared = _run([sys.executable, "-m", "pyperf", "compare_to", options.compare_to, own_json])
+        # --verbose: both means and pyperf's verdict ("Significant (t=...)" / "Not significant!") even when the
+        # difference is not significant (pyperf would otherwise only say the benchmark is hidden).
+        compared = _run([sys.executable, "-m", "pyperf", "compare_to", "--verbose", options.compare_to, own_json])
         if compared.returncode == 0:
             result["compareText"] = compared.stdout
         else:

@@ -52,7 +52,7 @@ describe('Benchmark selection/function, in the real editor', function () {
       assert.ok('result' in second, JSON.stringify(second));
       if (!('result' in second)) return;
       const compared = second.result.pyperf!.compareText;
-      assert.ok(compared !== null && /\[previous-pyperf\]|not significant/.test(compared), JSON.stringify(second.result.pyperf));
+      assert.ok(compared !== null && /^Mean \+- std dev: \[previous-pyperf\] .* -> \[pyperf\] .*\n(Not significant!|Significant \(t=)/.test(compared), JSON.stringify(second.result.pyperf));
       assert.ok(second.markdown.includes('```\n' + compared.trimEnd() + '\n```'), second.markdown);
       // engine "timeit" is obeyed even though pyperf is installed
       await setSetting('benchmark.engine', 'timeit');

@@ -103,12 +103,12 @@ class PyperfBenchTest(RunnerTestCase):
         completed, result = self.bench(second, "--engine", "pyperf", "--call", "Roots.some", "--compare-to", previous)
         self.assertEqual(completed.returncode, 0, completed.stderr)
         self.assertIsNone(result["compareError"])
-        own = subprocess.run([PYPERF_PYTHON, "-m", "pyperf", "compare_to", previous, os.path.join(second, "pyperf.json")],
+        own = subprocess.run([PYPERF_PYTHON, "-m", "pyperf", "compare_to", "--verbose", previous, os.path.join(second, "pyperf.json")],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
         self.assertEqual(own.returncode, 0, own.stderr)
         self.assertEqual(result["compareText"], own.stdout)
         # 20 square roots against a sum of one element: pyperf calls it significant, and says by how much
-        self.assertRegex(result["compareText"], r"\[previous-pyperf\] .* -> \[pyperf\] .*: [\d.]+x slower")
+        self.assertRegex(result["compareText"], r"\[previous-pyperf\] .* -> \[pyperf\] .*: [\d.]+x slower\nSignificant \(t=")
 
     def test_an_exception_in_the_workers_is_the_result_with_pyperfs_stderr(self):
         completed, result = self.bench(os.path.join(self.tmp, "out"), "--engine", "pyperf", "--stmt", "1/0")

@@ -94,7 +94,7 @@ describe('benchmarks (runner bench subcommand, pyperf)', function () {
       'doc = json.load(open(args[1]))',
       'runs = [r for r in doc["benchmarks"][0]["runs"] if r.get("values")]',
       'v = [x for r in runs for x in r["values"]]',
-      'cmp = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", args[0], args[1]], stdout=subprocess.PIPE, universal_newlines=True).stdout',
+      'cmp = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", "--verbose", args[0], args[1]], stdout=subprocess.PIPE, universal_newlines=True).stdout',
       'print(json.dumps({"values": [r["values"] for r in runs], "warmups": max(len(r["warmups"]) for r in runs), "loops": doc["metadata"]["loops"],',
       '  "stats": [min(v), statistics.median(v), statistics.mean(v), statistics.stdev(v)], "compare": cmp}))',
     ].join('\n'), [previousJson, path.join(secondDir, 'pyperf.json')]);
@@ -104,7 +104,7 @@ describe('benchmarks (runner bench subcommand, pyperf)', function () {
     assert.strictEqual(result.pyperf!.processes, own.values.length);
     assert.strictEqual(result.number, own.loops);
     assert.strictEqual(result.pyperf!.compareText, own.compare);
-    assert.match(own.compare, /\[previous-pyperf\] .* -> \[pyperf\] .*: [\d.]+x slower/);
+    assert.match(own.compare, /\[previous-pyperf\] .* -> \[pyperf\] .*: [\d.]+x slower\nSignificant \(t=/);
 
     const markdown = benchMarkdown(result, previous);
     assert.ok(markdown.startsWith(`# Pyrometer benchmark: \`work(2000)\`\n\npyperf (fast mode) on Python `), markdown);
