@@ -118,11 +118,19 @@ class PyperfBenchTest(RunnerTestCase):
         self.assertIn("Traceback", result["error"]["traceback"])
         self.assertEqual(result["valuesSeconds"], [])
 
-    def test_compare_to_goes_with_pyperf(self):
-        completed, result = self.bench(os.path.join(self.tmp, "out"), "--stmt", "1", "--compare-to", "x.json")
-        self.assertEqual(completed.returncode, 2)
-        self.assertIn(b"--compare-to", completed.stderr)
-        self.assertIsNone(result)
+
+class PyperfUsageTest(RunnerTestCase):
+    def test_compare_to_and_engine_choices_are_checked(self):
+        script = self.write("bench_me.py", SCRIPT)
+        out = os.path.join(self.tmp, "bench.json")
+        for options, said in ((["--stmt", "1", "--compare-to", "x.json"], b"--compare-to"),
+                              (["--stmt", "1", "--engine", "perf"], b"--engine is one of timeit, pyperf, auto"),
+                              (["--stmt", "1", "--pyperf-mode", "slow"], b"--pyperf-mode is one of")):
+            completed = subprocess.run([PYTHON, RUNNER, "bench", "--out", out] + options + ["--", script], cwd=self.tmp,
+                                       env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+            self.assertEqual(completed.returncode, 2, options)
+            self.assertIn(said, completed.stderr)
+            self.assertFalse(os.path.exists(out))
 
 
 class PyperfMissingTest(RunnerTestCase):
