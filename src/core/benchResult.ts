@@ -167,5 +167,6 @@ function ownComparison(lines: string[], result: BenchResult, previous?: BenchRes
       `${ratio < 1 ? `${(1 / ratio).toFixed(2)}× faster` : `${ratio.toFixed(2)}× slower`}; min ${ns(previous.minSeconds)} → ${ns(result.minSeconds)}. ` +
       (overlap ? 'The two ranges of values overlap: the difference may be noise; repeat more.' : 'The ranges do not overlap.'));
     if (previous.pythonVersion !== result.pythonVersion) lines.push('', `> **Warning:** the previous run used Python ${escapeMarkdown(previous.pythonVersion)}.`);
+    if (previous.engine !== result.engine) lines.push('', `> **Warning:** the previous run was timed with ${escapeMarkdown(previous.engine)}, this one with ${escapeMarkdown(result.engine)}.`);
   }
 }

@@ -43,6 +43,10 @@ describe('benchmarks (runner bench subcommand, timeit)', function () {
     assert.match(text, /median 2\.20 ms → 1\.10 ms, 2\.00× faster/);
     assert.match(text, /The ranges do not overlap\./);
     assert.match(benchMarkdown(r([1e-3, 2e-3, 3e-3]), r([2e-3, 2.2e-3, 2.4e-3])), /overlap: the difference may be noise/);
+    assert.doesNotMatch(text, /previous run was timed with/);
+    const pyperfRun = parseBenchResult(JSON.stringify({ ...base, engine: 'pyperf', pyperfMode: 'fast', runs: [], valuesSeconds: [1e-3],
+      minSeconds: 1e-3, maxSeconds: 1e-3, medianSeconds: 1e-3, meanSeconds: 1e-3, stdevSeconds: 0 }));
+    assert.match(benchMarkdown(pyperfRun, r([2e-3, 2.2e-3, 2.4e-3])), /the previous run was timed with timeit, this one with pyperf/);
   });
 
   it('shows the exception when the timed code raised', () => {
