@@ -9,7 +9,9 @@
 # (its only stdout line), so callers can do  PYROMETER_PYSPY=$(bash scripts/setup-python-tools.sh).
 # Likewise venv-pytest-3.11 / venv-pytest-3.12 holding pytest pinned: the "Profile test" integration tests run
 # pytest from them (PYROMETER_PYTEST_PYTHON_3_11 / _3_12 = <venv>/bin/python).
-# A line_profiler or pytest venv that cannot be made (no pyenv, family not installed, pip failed) is reported on stderr and
+# And venv-pyperf-3.11 / venv-pyperf-3.12 holding pyperf pinned: the benchmark's pyperf engine is tested against
+# pyperf itself with them (PYROMETER_PYPERF_PYTHON_3_11 / _3_12 = <venv>/bin/python).
+# A line_profiler, pytest or pyperf venv that cannot be made (no pyenv, family not installed, pip failed) is reported on stderr and
 # makes the exit status 1, after the py-spy line was printed.
 set -euo pipefail
 TOOLS=${PYROMETER_TOOLS:-$HOME/.cache/pyrometer-tools}
@@ -19,6 +21,8 @@ LPROF_VERSION=5.1.0
 LPROF_FAMILIES=(3.11 3.12)
 PYTEST_VERSION=9.2.0
 PYTEST_FAMILIES=(3.11 3.12)
+PYPERF_VERSION=2.10.0
+PYPERF_FAMILIES=(3.11 3.12)
 log() { echo "[setup-python-tools $(date +%T)] $*" >&2; }
 
 PYSPY=$VENV/bin/py-spy
@@ -86,6 +90,9 @@ for family in "${LPROF_FAMILIES[@]}"; do
 done
 for family in "${PYTEST_FAMILIES[@]}"; do
   setup_pinned "$family" pytest pytest "$PYTEST_VERSION" pytest || lprof_status=1
+done
+for family in "${PYPERF_FAMILIES[@]}"; do
+  setup_pinned "$family" pyperf pyperf "$PYPERF_VERSION" pyperf || lprof_status=1
 done
 
 echo "$PYSPY"

@@ -81,6 +81,9 @@ export PYROMETER_LPROF_PYTHON_3_11="$PYROMETER_TOOLS/venv-lprof-3.11/bin/python"
 export PYROMETER_LPROF_PYTHON_3_12="$PYROMETER_TOOLS/venv-lprof-3.12/bin/python"
 # pytest, for the integration tests of the "Profile" CodeLens on tests
 export PYROMETER_PYTEST_PYTHON_3_11="$PYROMETER_TOOLS/venv-pytest-3.11/bin/python"
+# pyperf, for the runner, unit and integration tests of the benchmark's pyperf engine
+export PYROMETER_PYPERF_PYTHON_3_11="$PYROMETER_TOOLS/venv-pyperf-3.11/bin/python"
+export PYROMETER_PYPERF_PYTHON_3_12="$PYROMETER_TOOLS/venv-pyperf-3.12/bin/python"
 pyro_phase npm-deps 900 pyro_npm_deps || record_failure prep-npm-deps
 pyro_phase build 300 npm run build || record_failure prep-build
 pyro_phase compile-tests 300 npm run compile-tests || record_failure prep-compile-tests

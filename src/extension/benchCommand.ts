@@ -31,7 +31,9 @@ const previousResults = new Map<string, BenchResult>();
 
 /**
  * "Pyrometer: Benchmark selection/function": the selected expression (run in the script's namespace), or the
- * function at the cursor called with arguments the user gives, timed with timeit; shows every repetition.
+ * function at the cursor called with arguments the user gives, timed with timeit or pyperf
+ * ("pyrometer.benchmark.engine"); shows every value. A pyperf run of a target pyperf already timed is compared with
+ * the previous run's own JSON by `pyperf compare_to`.
  */
 export async function benchmark(deps: BenchCommandDeps, uri?: vscode.Uri, args: BenchCommandArgs = {}): Promise<BenchCommandResult> {
   const editor = vscode.window.activeTextEditor;
@@ -43,16 +45,26 @@ export async function benchmark(deps: BenchCommandDeps, uri?: vscode.Uri, args: 
   // In Pyrometer's own temporary root: removed afterwards, and swept at the next start if the editor crashes meanwhile.
   const runDir = path.join(await ownTempDir(), `bench-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   const what = target.kind === 'stmt' ? target.stmt : `${target.qualname}(${target.args ?? ''})`;
-  for (const line of launchHeader('timeit', prepared)) deps.output.appendLine(line);
+  const key = `${prepared.script}\0${what}`;
+  const previous = previousResults.get(key);
+  for (const line of launchHeader(`the benchmark engine "${config.benchEngine}"`, prepared)) deps.output.appendLine(line);
   deps.output.appendLine(`  timing: ${what}`);
   try {
+    let compareTo: string | undefined;
+    if (config.benchEngine !== 'timeit' && previous?.pyperf?.json) {
+      // The previous run's directory is gone: its pyperf JSON was kept in memory and is written beside the new run.
+      await fs.mkdir(runDir, { recursive: true });
+      compareTo = path.join(runDir, 'previous-pyperf.json');
+      await fs.writeFile(compareTo, previous.pyperf.json, 'utf8');
+    }
     const outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, title: `Pyrometer: timing ${what.length > 40 ? `${what.slice(0, 40)}…` : what}`, cancellable: true,
     }, async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const append = (text: string) => deps.output.append(text);
-      return runBench({ ...scriptLaunch(prepared, deps.runnerRoot, runDir, config), timed: target }, { onStdout: append, onStderr: append, signal: abort.signal });
+      return runBench({ ...scriptLaunch(prepared, deps.runnerRoot, runDir, config), timed: target, engine: config.benchEngine, pyperfMode: config.pyperfMode, compareTo },
+        { onStdout: append, onStderr: append, signal: abort.signal });
     });
     if (outcome.process.end === 'cancelled') return { problem: 'The benchmark was cancelled.' };
     if (outcome.process.end === 'timedOut') return fail(deps, `The benchmark ran longer than ${config.timeoutSeconds} s and was stopped; raise "pyrometer.timeoutSeconds" or time something shorter.`);
@@ -66,8 +78,7 @@ export async function benchmark(deps: BenchCommandDeps, uri?: vscode.Uri, args: 
     } catch (e) {
       return fail(deps, e instanceof ProfileFormatError ? e.message : `Could not read the benchmark result: ${(e as Error).message}`);
     }
-    const key = `${prepared.script}\0${what}`;
-    const markdown = benchMarkdown(result, previousResults.get(key));
+    const markdown = benchMarkdown(result, previous);
     if (!result.error) previousResults.set(key, result);
     await deps.reports.show('benchmark', markdown);
     return { result, markdown };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { BenchEngine, PyperfMode } from '../runners/bench';
 import type { LineTimingEngineChoice } from '../runners/lineTiming';
 
 /** Every Pyrometer setting, read in one place with its type and default. */
@@ -20,9 +21,14 @@ export interface PyrometerConfig {
   readonly testCodeLens: boolean;
   /** The profiler the test CodeLens runs. */
   readonly testProfiler: 'cProfile' | 'py-spy';
+  /** What times Benchmark selection/function, and how long pyperf measures. */
+  readonly benchEngine: BenchEngine;
+  readonly pyperfMode: PyperfMode;
 }
 
 const LINE_TIMING_ENGINES: readonly LineTimingEngineChoice[] = ['auto', 'monitoring', 'settrace', 'line_profiler'];
+const BENCH_ENGINES: readonly BenchEngine[] = ['auto', 'timeit', 'pyperf'];
+const PYPERF_MODES: readonly PyperfMode[] = ['fast', 'default', 'rigorous'];
 
 export function readConfig(scope?: vscode.Uri): PyrometerConfig {
   const c = vscode.workspace.getConfiguration('pyrometer', scope);
@@ -38,6 +44,8 @@ export function readConfig(scope?: vscode.Uri): PyrometerConfig {
     testCodeLens: c.get<boolean>('testCodeLens', true) !== false,
     testProfiler: c.get<string>('testProfiler') === 'py-spy' ? 'py-spy' : 'cProfile',
     lineTimingEngine: LINE_TIMING_ENGINES.find(e => e === c.get<string>('lineTiming.engine')) ?? 'auto',
+    benchEngine: BENCH_ENGINES.find(e => e === c.get<string>('benchmark.engine')) ?? 'auto',
+    pyperfMode: PYPERF_MODES.find(m => m === c.get<string>('benchmark.pyperfMode')) ?? 'fast',
   };
 }
 
