@@ -29,6 +29,13 @@ def read_result(path):
         return json.loads(stream.read().decode("ascii"))
 
 
+def run_bench(python, runner, out, options, script, cwd, timeout):
+    """The runner's bench subcommand on SCRIPT: (the completed child, its RESULT.json or None)."""
+    completed = subprocess.run([python, runner, "bench", "--out", out] + list(options) + ["--", script], cwd=cwd,
+                               env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    return completed, read_result(out)
+
+
 class ScriptDirTestCase(unittest.TestCase):
     """A fresh temporary directory per test, scripts written into it, and `python SCRIPT` run there for comparison."""
     maxDiff = None

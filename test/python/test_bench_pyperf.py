@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import unittest
 
-from runner_support import child_env
+from runner_support import child_env, run_bench
 from test_cprofile_runner import PYTHON, RUNNER, RunnerTestCase
 
 import sys
@@ -53,15 +53,8 @@ class PyperfBenchTest(RunnerTestCase):
         if not os.path.exists(script):
             self.write("bench_me.py", SCRIPT)
         os.makedirs(out_dir, exist_ok=True)
-        out = os.path.join(out_dir, "bench.json")
-        completed = subprocess.run([python or PYPERF_PYTHON, RUNNER, "bench", "--out", out] + list(options)
-                                   + ["--", script], cwd=self.tmp, env=child_env(), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, timeout=300)
-        result = None
-        if os.path.exists(out):
-            with open(out) as stream:
-                result = json.load(stream)
-        return completed, result
+        return run_bench(python or PYPERF_PYTHON, RUNNER, os.path.join(out_dir, "bench.json"), options, script,
+                         self.tmp, 300)
 
     def test_a_statement_with_the_scripts_names_gives_pyperfs_own_values(self):
         first = os.path.join(self.tmp, "first")

@@ -1,12 +1,10 @@
 """The bench subcommand on real scripts: timeit's procedure, every value kept, the script imported not run."""
-import json
 import os
 import statistics
-import subprocess
 import sys
 import unittest
 
-from runner_support import child_env
+from runner_support import run_bench
 from test_cprofile_runner import PYTHON, RUNNER, RunnerTestCase
 
 SCRIPT = """
@@ -30,15 +28,7 @@ SCRIPT = """
 class BenchTest(RunnerTestCase):
     def bench(self, *options):
         script = self.write("bench_me.py", SCRIPT)
-        out = os.path.join(self.tmp, "bench.json")
-        completed = subprocess.run([PYTHON, RUNNER, "bench", "--out", out] + list(options) + ["--", script],
-                                   cwd=self.tmp, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   timeout=120)
-        result = None
-        if os.path.exists(out):
-            with open(out) as stream:
-                result = json.load(stream)
-        return completed, result
+        return run_bench(PYTHON, RUNNER, os.path.join(self.tmp, "bench.json"), options, script, self.tmp, 120)
 
     def test_a_call_runs_number_times_repeat_loops_with_its_arguments(self):
         ticks = os.path.join(self.tmp, "ticks")
