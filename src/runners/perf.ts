@@ -303,11 +303,16 @@ export async function loadPerfProfile(req: PerfLoadRequest): Promise<{ profile: 
   });
   let profile = req.runnerPackageDir ? withoutRunnerFrames(withoutRunnerExec(parsed, req.runnerPackageDir), req.runnerPackageDir) : parsed;
   if (profile.source !== 'perf') profile = { ...profile, source: 'perf' };
+  return { profile: await withDefLinesFromDisk(profile), facts };
+}
+
+/** Python frames perf named without a line get their def line from the source file, when it is on this machine. */
+export async function withDefLinesFromDisk(profile: Profile): Promise<Profile> {
   const sources = new Map<string, string | undefined>();
   for (const f of profile.frames) {
     if (f.kind === 'python' && path.isAbsolute(f.file) && !sources.has(f.file)) sources.set(f.file, await readIfThere(f.file));
   }
-  return { profile: withDefLines(profile, file => sources.get(file)), facts };
+  return withDefLines(profile, file => sources.get(file));
 }
 
 /**

@@ -1,11 +1,10 @@
-import { promises as fs, readFileSync } from 'fs';
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseCollapsedStacks, placeholderMetadata } from '../core/collapsedStacks';
 import { readCollapsedHeader } from '../core/collapsedExport';
 import { parseCProfileResult } from '../core/cprofileResult';
 import { ImportTree, parseImportTime } from '../core/importTime';
 import { parseLineTimingResult } from '../core/lineTimingResult';
-import { withDefLines } from '../core/perfDefLines';
 import { parsePerfScript } from '../core/perfScript';
 import { PathMapping, withMappedPaths } from '../core/pathMappings';
 import { ProfileFormatError } from '../core/profileErrors';
@@ -13,6 +12,7 @@ import { PROFILE_FILE_FORMAT_NAMES, ProfileFileFormat, SNIFF_BYTES, sniffProfile
 import type { Profile, RunMetadata } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { speedscopeWeighting } from '../core/speedscopeWeights';
+import { withDefLinesFromDisk } from './perf';
 import { PstatsReadRequest, readPstatsFile } from './pstatsFile';
 
 /**
@@ -74,7 +74,7 @@ export async function loadProfileFile(req: ProfileFileRequest): Promise<ProfileF
     if (format === 'importtime') return { kind: 'imports', tree: parseImportTime(await fs.readFile(req.path, 'utf8')), facts: { format, framesMapped: 0 } };
     const { profile, facts } = await readProfile(req, format);
     let mapped = withMappedPaths(profile, req.pathMappings ?? []);
-    if (format === 'perfScript') mapped = withDefLines(mapped, sourceText);
+    if (format === 'perfScript') mapped = await withDefLinesFromDisk(mapped);
     let framesMapped = 0;
     for (let i = 0; i < profile.frames.length; i++) if (mapped.frames[i].file !== profile.frames[i].file) framesMapped++;
     return { kind: 'profile', profile: mapped, facts: { ...facts, format, framesMapped } };
@@ -119,14 +119,6 @@ async function readProfile(req: ProfileFileRequest, format: Exclude<ProfileFileF
       const profile = parseCollapsedStacks(header.body, { metadata: fileMetadata('collapsed stacks (file)', req.path), rateHz: header.rateHz });
       return { profile, facts: header.derivedFromCallGraph ? { derivedFromCallGraph: true } : {} };
     }
-  }
-}
-
-function sourceText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 
