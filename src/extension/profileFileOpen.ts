@@ -80,7 +80,7 @@ export async function openProfileFile(uri: vscode.Uri, deps: ProfileFileOpenDeps
     source = { ...source, pstats: { python: choice.command, runnerRoot: deps.runnerRoot, resultPath: path.join(runDir, 'result.json'), timeoutMs: PSTATS_READ_TIMEOUT_MS } };
   }
 
-  await fs.mkdir(runDir, { recursive: true });
+  await deps.history.createRunDir(runId);
   const loaded = await deps.server.loadRun({ runId, label: fileName, source, activate: true });
   if (!loaded.ok) {
     await deps.history.discard(runDir);

@@ -81,7 +81,7 @@ export class ProfileRunner {
   private async runJob(job: ProfileJob): Promise<ProfileCommandResult> {
     const { output, status, history, server, shownRun } = this.deps;
     const config = readConfig();
-    const { runId, dir } = history.newRunDir();
+    const { runId, dir } = await history.createRunDir();
     output.appendLine(`[${time()}] ${job.header[0]}`);
     for (const line of job.header.slice(1)) output.appendLine(`  ${line}`);
     status.running(job.label);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProfileSource } from '../core/profileModel';
 import type { RunSource } from '../protocol/serverRequests';
+import { createRunFolder, readRunFolders, writeRunRecord } from '../runners/runFolders';
 
 /** A finished run as the history shows it; the profile itself stays in result.json beside it. */
 export interface RunRecord {
@@ -39,34 +40,20 @@ export class RunHistory {
     return path.join(this.storageRoot.fsPath, 'runs');
   }
 
-  newRunDir(): { runId: string; dir: string } {
-    const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
-    return { runId, dir: path.join(this.runsDir, runId) };
+  /** Makes a new run's folder, marked as this extension host's run in progress until its record is added. */
+  async createRunDir(runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`): Promise<{ runId: string; dir: string }> {
+    return { runId, dir: await createRunFolder(path.join(this.runsDir, runId)) };
   }
 
   async list(): Promise<RunRecord[]> {
     if (this.records) return this.records;
-    const records: RunRecord[] = [];
-    let names: string[] = [];
-    try {
-      names = await fs.readdir(this.runsDir);
-    } catch {
-      // no runs yet
-    }
-    for (const name of names) {
-      try {
-        records.push(JSON.parse(await fs.readFile(path.join(this.runsDir, name, 'run.json'), 'utf8')) as RunRecord);
-      } catch {
-        // An unfinished run (the editor closed mid-run) has no record: its folder is litter.
-        await fs.rm(path.join(this.runsDir, name), { recursive: true, force: true });
-      }
-    }
+    const { records } = await readRunFolders<RunRecord>(this.runsDir);
     this.records = records.sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
     return this.records;
   }
 
   async add(record: RunRecord, maxRunsKept: number): Promise<RunRecord[]> {
-    await fs.writeFile(path.join(this.runsDir, record.runId, 'run.json'), JSON.stringify(record, null, 1));
+    await writeRunRecord(path.join(this.runsDir, record.runId), record);
     const all = [record, ...(await this.list()).filter(r => r.runId !== record.runId)];
     const evicted = all.slice(maxRunsKept);
     this.records = all.slice(0, maxRunsKept);

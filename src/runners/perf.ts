@@ -7,6 +7,7 @@ import { parsePerfScript, PerfScriptFacts } from '../core/perfScript';
 import type { Profile, RunMetadata } from '../core/profileModel';
 import { ProcessListeners, ProcessOutcome, runProcess } from './childProcess';
 import { loadRunMetadata, withoutRunnerFrames } from './pyspy';
+import { RUNNER_METADATA_FILE } from './runFolders';
 import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
 
 /**
@@ -141,7 +142,7 @@ export async function runPerfRecord(req: PerfRecordRequest, listeners: ProcessLi
   await fs.mkdir(req.runDir, { recursive: true });
   const dataPath = path.join(req.runDir, 'perf.data');
   const injectedPath = path.join(req.runDir, 'perf.jit.data');
-  const metaPath = path.join(req.runDir, 'run.json');
+  const metaPath = path.join(req.runDir, RUNNER_METADATA_FILE);
   const scriptPath = path.join(req.runDir, 'perf-script.txt');
   await Promise.all([dataPath, injectedPath, metaPath, scriptPath].map(f => fs.rm(f, { force: true })));
   const argv: string[][] = [];

@@ -8,6 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
+import { RUNNER_METADATA_FILE } from './runFolders';
 import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
 
 /**
@@ -143,7 +144,7 @@ export class PySpyProfileError extends Error {
 export function pySpyFiles(runDir: string, format: PySpyFormat): PySpyFiles {
   return {
     profilePath: path.join(runDir, format === 'raw' ? 'pyspy-raw.txt' : 'pyspy-speedscope.json'),
-    metaPath: path.join(runDir, 'run.json'),
+    metaPath: path.join(runDir, RUNNER_METADATA_FILE),
     bytecodePath: path.join(runDir, 'bytecode.json'),
   };
 }

@@ -58,8 +58,21 @@ export async function ownTempDir(root = defaultTempRoot(), owner: Owner = curren
   await ensureRoot(root);
   const dir = path.join(root, `${owner.pid}-${owner.startTicks ?? Date.now()}`);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  await fs.writeFile(path.join(dir, OWNER_MARKER), JSON.stringify(owner));
+  await writeOwnerMarker(dir, owner);
   return dir;
+}
+
+export async function writeOwnerMarker(dir: string, owner: Owner = currentOwner()): Promise<void> {
+  await fs.writeFile(path.join(dir, OWNER_MARKER), JSON.stringify(owner));
+}
+
+/** The owner written in a directory's marker; undefined when there is no readable marker. */
+export async function readOwnerMarker(dir: string): Promise<Owner | undefined> {
+  try {
+    return parseOwner(await fs.readFile(path.join(dir, OWNER_MARKER), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Removes the directories of owners that are gone. Returns the removed paths. Never throws. */
@@ -76,7 +89,7 @@ export async function sweepStaleTempDirs(root = defaultTempRoot(), isAlive: (o: 
     try {
       const st = await fs.lstat(dir);
       if (!st.isDirectory()) continue; // symlinks and files are not ours to remove
-      const owner = parseOwner(await fs.readFile(path.join(dir, OWNER_MARKER), 'utf8'));
+      const owner = await readOwnerMarker(dir);
       if (!owner || isAlive(owner)) continue;
       await fs.rm(dir, { recursive: true, force: true });
       removed.push(dir);

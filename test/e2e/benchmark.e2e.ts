@@ -47,7 +47,7 @@ export const tests: E2ETest[] = [
           await wb.page.keyboard.press('End');
           await wb.page.keyboard.press('Shift+Home');
           await wb.runCommand('Pyrometer: Benchmark selection/function (timeit or pyperf)');
-          const preview = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+          const preview = wb.webview();
           const want = run === 0 ? 'values from' : 'pyperf compare_to';
           await preview.locator('body', { hasText: want }).waitFor({ timeout: 150_000 });
           const text = await preview.locator('body').innerText();

@@ -35,7 +35,7 @@ export const tests: E2ETest[] = [
       // A line's lenses come as one decoration: the figures, then the delta.
       assert.match(delta, /(^|\n)cum \d+\.\d{3} s, \u2212\d+% vs baseline \(was \d+\.\d{3} s\)$/);
       await wb.runCommand('Pyrometer: Show flame graph');
-      const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      const frame = wb.webview();
       await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
       const banner = await frame.locator('.banner', { hasText: 'Compared with baseline' }).first().innerText();
       ctx.log('banner:', banner);

@@ -13,8 +13,7 @@ export const tests: E2ETest[] = [
       const lens = await wb.waitForCodeLens('py-spy:', 120_000);
       ctx.log('first py-spy lens:', lens);
       await wb.runCommand('Pyrometer: Show flame graph');
-      const frame = await wb.page.locator('iframe.webview.ready').last().contentFrame()
-        .locator('#active-frame').contentFrame();
+      const frame = wb.webview();
       await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
       await frame.locator('input.search').fill('parse');
       await frame.locator('.match-count', { hasText: 'matched' }).waitFor({ timeout: 30_000 });

@@ -25,7 +25,7 @@ export const tests: E2ETest[] = [
       const wb = await ctx.openWorkbench();
       await wb.waitForExplorer('hostile.collapsed');
       await wb.quickOpen('hostile.collapsed');
-      const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      const frame = wb.webview();
       await frame.locator('canvas').first().waitFor({ timeout: 90_000 });
       await frame.locator('input.search').fill('<script>');
       await frame.locator('.match-count', { hasText: 'matched' }).waitFor({ timeout: 30_000 });

@@ -40,7 +40,7 @@ export const tests: E2ETest[] = [
       const wb = await ctx.openWorkbench();
       await wb.openFile('mixed_app.py');
       await wb.explorerContextMenu('mixed_app.py', 'Profile GC and exceptions');
-      const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const frame = wb.webview();
       await frame.locator('svg rect.bar').first().waitFor({ timeout: 120_000 });
       const caption = (await frame.locator('#caption').innerText()).replace(/\s+/g, ' ');
       ctx.log('timeline caption:', caption);

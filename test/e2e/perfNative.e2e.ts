@@ -36,7 +36,7 @@ export const tests: E2ETest[] = [
         ctx.log('count_words lens:', countWords);
         assert.match(countWords ?? '', /native under it [\d.]+%: regex /);
         await wb.runCommand('Pyrometer: Show flame graph');
-        const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+        const frame = wb.webview();
         await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
         const legend = await frame.locator('.legend').innerText();
         assert.match(legend.replace(/\s+/g, ' '), /Python native \(C\) kernel JIT/);

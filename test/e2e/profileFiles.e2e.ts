@@ -5,10 +5,23 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
 import type { E2ETest } from './workbench';
 
 
 const RUNNER = path.resolve(__dirname, '..', '..', '..', 'python', 'pyrometer_runner'); // out/test/e2e -> repo
+
+/**
+ * The summary line once the file is read, whatever it says: a file Pyrometer could not open fails the caller's
+ * assertion with the editor's own message rather than a timeout.
+ */
+async function readSummary(frame: FrameLocator, fileName: string): Promise<string> {
+  const summary = frame.locator('.summary', { hasText: fileName, hasNotText: 'reading…' });
+  await summary.waitFor({ timeout: 90_000 });
+  const text = await summary.innerText();
+  const placeholder = frame.locator('.placeholder');
+  return text.startsWith('Pyrometer cannot open') && await placeholder.count() > 0 ? `${text}: ${await placeholder.innerText()}` : text;
+}
 
 export const tests: E2ETest[] = [
   {
@@ -21,10 +34,8 @@ export const tests: E2ETest[] = [
       const wb = await ctx.openWorkbench();
       await wb.waitForExplorer('native.perf-script');
       await wb.quickOpen('native.perf-script');
-      const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
-      const summary = frame.locator('.summary');
-      await summary.filter({ hasText: 'perf script output' }).waitFor({ timeout: 90_000 });
-      const summaryText = await summary.innerText();
+      const frame = wb.webview();
+      const summaryText = await readSummary(frame, 'native.perf-script');
       ctx.log('summary:', summaryText);
       await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
       await frame.locator('input.search').fill('count_words');
@@ -50,10 +61,8 @@ export const tests: E2ETest[] = [
       await wb.waitForExplorer('calls.prof');
       // Quick Open, as a user opens any file: *.prof opens in Pyrometer's editor by default.
       await wb.quickOpen('calls.prof');
-      const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
-      const summary = frame.locator('.summary');
-      await summary.filter({ hasText: 'pstats file' }).waitFor({ timeout: 90_000 });
-      const summaryText = await summary.innerText();
+      const frame = wb.webview();
+      const summaryText = await readSummary(frame, 'calls.prof');
       ctx.log('summary:', summaryText);
       assert.match(summaryText, /^calls\.prof — pstats file \(cProfile\): [\d,]+ functions, \d+\.\d{3} s of own time in all · read with Python 3\.\d+/);
       await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
@@ -75,7 +84,7 @@ export const tests: E2ETest[] = [
       fs.writeFileSync(path.join(workspace, 'broken.prof'), Buffer.from([0x00, 0x13, 0x37, 0x42, 0x00]));
       await wb.waitForExplorer('broken.prof');
       await wb.quickOpen('broken.prof');
-      const broken = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      const broken = wb.webview();
       const message = broken.locator('.placeholder', { hasText: 'Pyrometer reads' });
       await message.waitFor({ timeout: 60_000 });
       ctx.log('message:', await message.innerText());

@@ -23,7 +23,7 @@ export const tests: E2ETest[] = [
         const wb = await ctx.openWorkbench();
         await wb.waitForExplorer('big-run.collapsed');
         await wb.quickOpen('big-run.collapsed');
-        const frame = wb.page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+        const frame = wb.webview();
         const message = frame.locator('.placeholder', { hasText: 'maxProfileMegabytes' });
         await message.waitFor({ timeout: 90_000 });
         const text = await message.innerText();

@@ -51,7 +51,7 @@ export const tests: E2ETest[] = [
     async run(ctx) {
       const wb = await workbenchWithCallsProfiled(ctx);
       await wb.runCommand('Pyrometer: Focus on Functions View');
-      const table = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const table = wb.webview();
       await table.locator('tbody tr', { hasText: 'inc' }).first().waitFor({ timeout: 60_000 });
       await table.locator('th[data-key="tottime"]').click();
       const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr =>

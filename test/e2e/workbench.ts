@@ -3,7 +3,7 @@
 // menus, CodeLens, decorations, notifications and the workspace-trust dialog.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 
 /** Where the e2e runner finds the server and its files (set by scripts/test.sh). */
 export interface E2EEnv {
@@ -53,6 +53,14 @@ export class Workbench {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => {});
+  }
+
+  /**
+   * The content of the webview in front (an editor's or a panel's): the last ready webview frame that is visible,
+   * so a webview kept hidden in the DOM by another editor or view is never the one read.
+   */
+  webview(): FrameLocator {
+    return this.page.locator('iframe.webview.ready').filter({ visible: true }).last().contentFrame().locator('#active-frame').contentFrame();
   }
 
   /** Waits until the Explorer lists files (or the given file). */

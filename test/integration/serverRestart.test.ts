@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ProfileCommandResult } from '../../src/extension/profileRun';
 import { lensTitles, profile, workspaceRoot } from './workspaceFixtures';
 
 /** Pids of this extension host's language server processes (node …/dist/server.js), read from the process table. */
@@ -13,6 +15,22 @@ function serverPids(): number[] {
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** Kills the language server and waits until a new one shows `file`'s lens on `line` again (or gives up). */
+async function killServerAndReadLens(file: string, line: number, before: string): Promise<{ after?: string; pids: number[]; killed: number }> {
+  const [killed] = serverPids();
+  assert.ok(killed, 'the language server runs as a child of the extension host');
+  process.kill(killed, 'SIGKILL');
+  let after: string | undefined;
+  let pids: number[] = [];
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline && after !== before;) {
+    await sleep(200);
+    pids = serverPids();
+    if (pids.length === 0 || pids.includes(killed)) continue;
+    after = (await lensTitles(file)).find(l => l.line === line)?.title;
+  }
+  return { after, pids, killed };
+}
+
 describe('the language server crashing', function () {
   this.timeout(180000);
 
@@ -23,19 +41,22 @@ describe('the language server crashing', function () {
     const before = (await lensTitles(calls)).find(l => l.line === 3)?.title;
     assert.ok(before?.includes('3,000,000 calls'), `lens before: ${before}`);
 
-    const [pid] = serverPids();
-    assert.ok(pid, 'the language server runs as a child of the extension host');
-    process.kill(pid, 'SIGKILL');
-
-    let after: string | undefined;
-    let pids: number[] = [];
-    for (let i = 0; i < 150 && after !== before; i++) {
-      await sleep(200);
-      pids = serverPids();
-      if (pids.length === 0 || pids.includes(pid)) continue;
-      after = (await lensTitles(calls)).find(l => l.line === 3)?.title;
-    }
-    assert.ok(pids.length === 1 && !pids.includes(pid), `a new server process: ${JSON.stringify(pids)} (killed ${pid})`);
+    const { after, pids, killed } = await killServerAndReadLens(calls, 3, before!);
+    assert.ok(pids.length === 1 && !pids.includes(killed), `a new server process: ${JSON.stringify(pids)} (killed ${killed})`);
     assert.strictEqual(after, before, 'the same CodeLens, from the run reloaded off disk');
+  });
+
+  // A py-spy run is reloaded from py-spy's file plus the runner's metadata, both in the run's folder beside the
+  // history's own record: the two must not be the same file.
+  it('reloads a shown py-spy run from disk with the same sample counts', async () => {
+    const app = path.join(workspaceRoot(), 'mixed_app.py');
+    const run = await vscode.commands.executeCommand<ProfileCommandResult | undefined>('pyrometer.profilePySpy', vscode.Uri.file(app));
+    assert.ok(run?.runId, run?.verdict.message);
+    const before = (await lensTitles(app)).find(l => l.line === 15)?.title;
+    assert.match(before ?? '', /^py-spy: [\d.]+% total \([\d,]+ samples?\)/, `lens before: ${before}`);
+
+    const { after, pids, killed } = await killServerAndReadLens(app, 15, before!);
+    assert.ok(pids.length === 1 && !pids.includes(killed), `a new server process: ${JSON.stringify(pids)} (killed ${killed})`);
+    assert.strictEqual(after, before, 'the same CodeLens, from the py-spy run reloaded off disk');
   });
 });

@@ -370,7 +370,7 @@ describe('py-spy argv', () => {
     }, files);
     assert.deepStrictEqual(argv, ['record', '--format', 'raw', '-o', '/runs/1/pyspy-raw.txt', '--rate', '250',
       '--native', '--idle', '--gil', '--threads', '--subprocesses', '--nonblocking', '--full-filenames',
-      '--', '/py/bin/python3', '/ext/python/pyrometer_runner', 'run', '--out', '/runs/1/run.json',
+      '--', '/py/bin/python3', '/ext/python/pyrometer_runner', 'run', '--out', '/runs/1/run-metadata.json',
       '--bytecode-out', '/runs/1/bytecode.json', '--', '/w/s.py', 'a b', '--x']);
   });
   it('record: a module target is passed to the runner as -m MODULE ARGS (python -m pytest under py-spy)', () => {
