@@ -1,4 +1,4 @@
-import * as path from 'path';
+import path = require('path');
 import type { FrameKind } from './profileModel';
 
 /** pstats names builtins with file '~' and line 0, e.g. ('~', 0, '<built-in method builtins.len>'). */

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import path = require('path');
 import type { MemoryResult } from './memoryResult';
 
 /** `allocations.py:7`: a site relative to the run's cwd when it is under it, else the full path. */

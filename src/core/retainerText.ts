@@ -1,4 +1,4 @@
-import * as path from 'path';
+import path = require('path');
 import { byteSize } from './byteSize';
 import { escapeMarkdown } from './markdownText';
 import { placeOf } from './memoryPlace';

@@ -1,16 +1,25 @@
+import type { CodeCacheUse, LoadedBundle } from '../bundles/cachedBundle';
+
 /**
  * How long activation took, measured by the extension itself so that the editor benchmark (bench/editor) can
- * read it from the extension's exports: `evaluateMs` from the first to the last statement of dist/extension.js
- * (marks set by esbuild's banner and footer), i.e. evaluating the bundle's modules; `activateMs` activate()
- * itself. The host's own cost of reading and compiling the file, and of preparing the extension context, is not
- * Pyrometer's code and is not included.
+ * read it from the extension's exports: `loadMs` from the first statement of dist/extension.js to the end of
+ * loading the extension's bundle through the code cache (reading, compiling or taking compiled code from the cache,
+ * evaluating its modules: src/bundles/extensionEntry.ts), `activateMs` activate() itself. The host's own work
+ * before and after (reading package.json, preparing the extension context) is not Pyrometer's code and is not
+ * included.
  */
-declare const __pyrometerBundleStartMs: number | undefined;
-declare const __pyrometerBundleEndMs: number | undefined;
+export interface BundleLoad {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly codeCache: CodeCacheUse;
+  readonly phasesMs: LoadedBundle<unknown>['phasesMs'];
+}
 
 export interface ActivationTiming {
-  /** null when the code did not run from the bundle (no banner mark). */
-  readonly evaluateMs: number | null;
+  /** null when the extension was not loaded through its entry (e.g. the bundle required directly). */
+  readonly loadMs: number | null;
+  readonly codeCache: CodeCacheUse | null;
+  readonly loadPhasesMs: BundleLoad['phasesMs'] | null;
   readonly activateMs: number;
 }
 
@@ -18,11 +27,11 @@ export interface PyrometerExports {
   readonly activation: ActivationTiming;
 }
 
-export function activationTiming(activateStartMs: number): ActivationTiming {
-  const evaluateMs = typeof __pyrometerBundleStartMs === 'number' && typeof __pyrometerBundleEndMs === 'number'
-    ? __pyrometerBundleEndMs - __pyrometerBundleStartMs : null;
+export function activationTiming(activateStartMs: number, load: BundleLoad | undefined): ActivationTiming {
   return {
-    evaluateMs,
+    loadMs: load ? load.endMs - load.startMs : null,
+    codeCache: load?.codeCache ?? null,
+    loadPhasesMs: load?.phasesMs ?? null,
     activateMs: performance.now() - activateStartMs,
   };
 }

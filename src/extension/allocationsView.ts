@@ -1,5 +1,5 @@
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { byteSize, signedByteSize } from '../core/byteSize';
 import type { MemoryRow, MemorySortKey } from '../core/memoryAnnotations';
 import type { MemoryFrame, MemoryGrowthSite, MemoryTraceback } from '../core/memoryResult';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { BenchResult, benchMarkdown, parseBenchResult } from '../core/benchResult';
 import { ProfileFormatError } from '../core/profileErrors';
 import { enclosingDef } from '../core/pythonSource';

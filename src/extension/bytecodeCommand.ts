@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { BytecodeListing, parseBytecodeResult } from '../core/bytecodeResult';
 import { ProfileFormatError } from '../core/profileErrors';
 import { enclosingDef } from '../core/pythonSource';

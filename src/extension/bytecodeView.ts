@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { renderBytecodeDocument, BytecodeDocument } from '../core/bytecodeDocument';
 import { BytecodeListing, SpecializationStatus } from '../core/bytecodeResult';
 import { familyExplanationMarkdown, specializationHoverMarkdown } from '../core/specializationHover';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { DiffKind } from '../core/profileDiff';
 import type { RunWarning } from '../core/runWarnings';
 import { ensureLoaded, RunReportDeps } from './runDetailsCommand';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { BenchEngine, PyperfMode } from '../runners/bench';
 import type { LineTimingEngineChoice } from '../runners/lineTiming';
 

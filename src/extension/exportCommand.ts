@@ -1,6 +1,6 @@
-import * as os from 'os';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import os = require('os');
+import path = require('path');
+import vscode = require('vscode');
 import type { ExportFormat } from '../protocol/serverRequests';
 import { ProfileFileEditorProvider } from './profileFileEditor';
 import { exportRunToFile } from './profileFileRequests';

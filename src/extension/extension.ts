@@ -1,7 +1,7 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ServerSettings } from '../protocol/serverRequests';
 import { onConfigChange, readConfig } from './config';
-import { activationTiming, PyrometerExports } from './activationTiming';
+import { activationTiming, BundleLoad, PyrometerExports } from './activationTiming';
 import { createFlameGraphPanel } from './flameGraphPanel';
 import { FunctionTableView } from './functionTableView';
 import { HeatDecorations } from './heatDecorations';
@@ -36,7 +36,7 @@ import { BenchCommandArgs, benchmark } from './benchCommand';
 import { COMPARISON_REPORT, CompareCommandArgs, compareWithBaseline } from './compareCommand';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
-export function activate(context: vscode.ExtensionContext): PyrometerExports {
+export function activate(context: vscode.ExtensionContext, load?: BundleLoad): PyrometerExports {
   const activateStartMs = performance.now();
   const output = vscode.window.createOutputChannel('Pyrometer');
   const history = new RunHistory(context.storageUri ?? context.globalStorageUri);
@@ -197,7 +197,7 @@ export function activate(context: vscode.ExtensionContext): PyrometerExports {
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);
-  return { activation: activationTiming(activateStartMs) };
+  return { activation: activationTiming(activateStartMs, load) };
 }
 
 export function deactivate(): void {

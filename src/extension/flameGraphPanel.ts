@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FlameGraphRequest } from '../protocol/flameGraphMessages';
 import { FlameGraphDataProvider, FlameGraphWebview } from './flameGraphWebview';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DEFAULT_FLAME_GRAPH_REQUEST } from '../core/flameLayout';
 import type { FlameGraphData, FlameGraphRequest, FromFlameGraph, ToFlameGraph } from '../protocol/flameGraphMessages';
 import type { FlameGraphSummaryMessage } from '../protocol/flameGraphSummary';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FromGcTimeline, ToGcTimeline } from '../protocol/gcTimelineMessages';
 import type { ServerClient } from './serverClient';
 import { openSourceAt } from './sourceNavigation';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { HEAT_LEVELS, heatLevel, LineAnnotation } from '../core/lineAnnotations';
 import type { LineAnnotationsResult } from '../protocol/serverRequests';
 import type { ServerClient } from './serverClient';

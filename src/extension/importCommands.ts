@@ -1,5 +1,5 @@
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { lazyRoots } from '../core/importLines';
 import { ImportTree, splitStartup } from '../core/importTime';
 import { probeInterpreter, tooOld } from '../runners/interpreterProbe';

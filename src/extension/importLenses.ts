@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { importAnnotations } from '../core/importLines';
 import type { ImportTree } from '../core/importTime';
 

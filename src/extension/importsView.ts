@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { FlameGraphSource } from '../core/flameLayout';
 import { flameInputOfImports } from '../core/importTime';
 import type { ImportTree } from '../core/importTime';

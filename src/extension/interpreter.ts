@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import fs = require('fs');
+import path = require('path');
+import vscode = require('vscode');
 import { readConfig } from './config';
 
 export interface InterpreterChoice {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import os = require('os');
+import path = require('path');
+import vscode = require('vscode');
 import { parseEnvFile } from '../core/envFile';
 import { LaunchChoice, LaunchConfigError, mergedEnv, pythonLaunchConfigs, resolveLaunchConfig } from '../core/launchConfig';
 import type { VariableContext } from '../core/launchVariables';

@@ -1,5 +1,5 @@
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { enclosingDef, indexDefs } from '../core/pythonSource';
 import { lineProfilerVersion } from '../runners/lineProfilerProbe';
 import { LineTimingEngineChoice, LineTimingScope, runLineTiming } from '../runners/lineTiming';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runEvents, runMemory } from '../runners/memoryEvents';
 import { readConfig } from './config';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';

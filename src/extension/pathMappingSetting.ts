@@ -1,6 +1,6 @@
-import * as os from 'os';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import os = require('os');
+import path = require('path');
+import vscode = require('vscode');
 import type { PathMapping } from '../core/pathMappings';
 
 /**

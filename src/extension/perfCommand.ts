@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { PerfCallGraph, planPerf, probePerf, runPerfRecord, PerfRunOutcome } from '../runners/perf';
 import type { RunVerdict } from '../runners/runVerdict';
 import { readConfig } from './config';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { probeInterpreter, tooOld } from '../runners/interpreterProbe';
 import type { RunTarget } from '../runners/runnerLaunch';
 import { chooseInterpreter, InterpreterChoice } from './interpreter';

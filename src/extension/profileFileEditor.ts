@@ -1,5 +1,5 @@
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { FlameGraphWebview } from './flameGraphWebview';
 import { OpenedProfileFile, openProfileFile, ProfileFileOpenDeps, reloadProfileFileRun } from './profileFileOpen';
 import { flameGraphOfRun } from './profileFileRequests';

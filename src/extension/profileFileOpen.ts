@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { FlameGraphSource } from '../core/flameLayout';
 import { flameInputOfImports, parseImportTime } from '../core/importTime';
 import { FORMATS_PYROMETER_READS, sniffProfileFormat } from '../core/profileFileFormat';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileSource } from '../core/profileModel';
 import { groupThousands } from '../core/pstatsNumbers';
 import type { LoadRunResult, RunSource } from '../protocol/serverRequests';

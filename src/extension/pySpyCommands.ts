@@ -1,5 +1,5 @@
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { probeInterpreter } from '../runners/interpreterProbe';
 import { runPySpyAttach, runPySpyRecord, PySpyRunOutcome, PySpySampling } from '../runners/pyspy';
 import { listPythonProcesses } from '../runners/pythonProcesses';

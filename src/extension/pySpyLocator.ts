@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runProcess } from '../runners/childProcess';
 import { findPySpy, pySpyInstallHint } from '../runners/pyspy';
 

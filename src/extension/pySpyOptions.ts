@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { PySpySampling } from '../runners/pyspy';
 
 /** py-spy options from settings; the "with options…" commands let the user change them for one run. */

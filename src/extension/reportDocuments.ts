@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /**
  * Read-only Markdown documents Pyrometer writes (a run's details, a comparison's deltas), served from memory under

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { RunWarning } from '../core/runWarnings';
 import type { ReportDocuments } from './reportDocuments';
 import type { RunHistory, RunRecord } from './runHistory';

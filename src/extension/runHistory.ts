@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import type { ProfileSource } from '../core/profileModel';
 import type { RunSource } from '../protocol/serverRequests';
 import { createRunFolder, readRunFolders, writeRunRecord } from '../runners/runFolders';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { RunHistory, RunRecord } from './runHistory';
 
 /** A run chosen from the history in a quick pick; `filter` keeps the runs that fit. */

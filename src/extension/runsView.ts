@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { RunHistory, RunRecord } from './runHistory';
 
 /** The run history in the Pyrometer view: newest first, the run being shown marked. */

@@ -1,10 +1,12 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FlameGraphRequest } from '../core/flameLayout';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MemorySortKey } from '../core/memoryAnnotations';
 import {
   AllocationsResult, CompareRunsParams, CompareRunsResult, GcTimelineResult, RunDetailsResult, FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
 } from '../protocol/serverRequests';
+
+import { loadCachedBundle } from '../bundles/cachedBundle';
 
 type LanguageClientBundle = typeof import('./languageClientBundle');
 
@@ -88,8 +90,7 @@ export class ServerClient implements vscode.Disposable {
 
   private async start(): Promise<LanguageClient> {
     // Loaded here, not imported: see languageClientBundle.ts.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const bundle: LanguageClientBundle = this.bundle ??= require(this.context.asAbsolutePath('dist/languageClient.js'));
+    const bundle = this.bundle ??= loadCachedBundle<LanguageClientBundle>(this.context.asAbsolutePath('dist/languageClient.js'), require).exports;
     const { State } = bundle;
     // initializationOptions are read at every (re)start, so a restarted server has the current caps before any run is loaded.
     const client = bundle.createLanguageClient(this.context.asAbsolutePath('dist/server.js'), () => this.initialSettings?.());

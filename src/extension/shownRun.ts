@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { RunHistory } from './runHistory';
 import type { ServerClient } from './serverClient';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /**
  * Opens a profiled file at a 1-based line, or says why it can't. A file already visible is revealed where it is;

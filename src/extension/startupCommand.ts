@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ImportTree } from '../core/importTime';
 import { escapeMarkdown } from '../core/markdownText';
 import { StartupBreakdown, startupBreakdown } from '../runners/importTime';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** One status bar item: the run in progress, then the last run's total. */
 export class RunStatusBar implements vscode.Disposable {

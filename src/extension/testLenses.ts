@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
-import * as vscode from 'vscode';
+import path = require('path');
+import vscode = require('vscode');
 import { DiscoveredTest, discoverTests, pytestNodeId, unittestName } from '../core/testDiscovery';
 import { pytestVersion } from '../runners/pytestProbe';
 import { readConfig } from './config';

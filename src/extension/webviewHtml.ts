@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** One webview app: its bundle in dist/webview, its stylesheet in media, and its static body markup. */
 export interface WebviewApp {

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import path = require('path');
 import type { ProcessListeners } from './childProcess';
 import { RunnerOutcome, runRunnerSubcommand, ScriptLaunchRequest } from './runnerLaunch';
 

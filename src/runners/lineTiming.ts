@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { parseLineTimingResult } from '../core/lineTimingResult';
 import type { Profile } from '../core/profileModel';
 import type { ProcessListeners } from './childProcess';

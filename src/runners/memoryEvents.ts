@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { parseEventsResult } from '../core/eventsResult';
 import { parseMemoryResult } from '../core/memoryResult';
 import type { Profile } from '../core/profileModel';

@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { CodeSymbol, CodeSymbolIndex, parsePerfMap } from '../core/perfMap';
 import { parseJitDump } from '../core/jitdump';
 import { withDefLines } from '../core/perfDefLines';

@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { parseCollapsedStacks, placeholderMetadata } from '../core/collapsedStacks';
 import { readCollapsedHeader } from '../core/collapsedExport';
 import { parseCProfileResult } from '../core/cprofileResult';

@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { parseCProfileResult } from '../core/cprofileResult';
 import { ProfileFormatError } from '../core/profileErrors';
 import type { Profile } from '../core/profileModel';

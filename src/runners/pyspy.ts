@@ -1,5 +1,5 @@
 import { constants as fsConstants, promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { parseCollapsedStacks } from '../core/collapsedStacks';
 import { parseRunMetadata } from '../core/cprofileResult';
 import { asObject } from '../core/jsonFields';

@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 
 /** A running process that looks like a Python interpreter, for "Attach to process…". */
 export interface PythonProcess {

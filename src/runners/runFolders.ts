@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { currentOwner, Owner, ownerIsAlive, readOwnerMarker, writeOwnerMarker } from './tempRoot';
 
 /**

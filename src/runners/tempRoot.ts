@@ -1,6 +1,6 @@
 import { promises as fs, readFileSync } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import os = require('os');
+import path = require('path');
 
 /**
  * One Pyrometer-owned temporary root (`$TMPDIR/pyrometer-<uid>`, mode 0700) holding one directory per process that

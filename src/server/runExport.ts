@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
+import path = require('path');
 import { collapsedText } from '../core/collapsedExport';
 import { ExportError } from '../core/exportError';
 import type { Profile } from '../core/profileModel';

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import path = require('path');
 import {
   CodeLens, createConnection, Hover, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
