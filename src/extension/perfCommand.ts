@@ -4,6 +4,7 @@ import type { RunVerdict } from '../runners/runVerdict';
 import { readConfig } from './config';
 import type { JobOutcome, ProfileCommandResult, ProfileRunner } from './profileRun';
 import { isLaunchTarget, launchHeader, prepareLaunch, scriptLaunch } from './profileScriptCommand';
+import { clockTime } from './clockTime';
 
 const CALL_GRAPHS: readonly PerfCallGraph[] = ['auto', 'fp', 'dwarf'];
 
@@ -37,7 +38,7 @@ export async function profileNative(target: vscode.Uri | undefined, runner: Prof
   const settings = perfSettings(scope);
   const plan = planPerf(await probePerf(settings.perf, prepared.interpreter.executable, prepared.cwd), settings.callGraph);
   if (!plan.ok) {
-    output.appendLine(`[${new Date().toLocaleTimeString()}] ${plan.problem}`);
+    output.appendLine(`[${clockTime()}] ${plan.problem}`);
     const alternative = 'Profile with py-spy (native)';
     void vscode.window.showErrorMessage(`Pyrometer: ${plan.problem}`, alternative).then(choice => {
       if (choice === alternative) void pySpyNative(scope);

@@ -9,6 +9,7 @@ import type { RunHistory } from './runHistory';
 import type { ServerClient } from './serverClient';
 import type { ShownRun } from './shownRun';
 import type { RunStatusBar } from './statusBar';
+import { clockTime } from './clockTime';
 
 /** What a profiling command returns, for tests and for commands built on it. */
 export interface ProfileCommandResult {
@@ -82,7 +83,7 @@ export class ProfileRunner {
     const { output, status, history, server, shownRun } = this.deps;
     const config = readConfig();
     const { runId, dir } = await history.createRunDir();
-    output.appendLine(`[${time()}] ${job.header[0]}`);
+    output.appendLine(`[${clockTime()}] ${job.header[0]}`);
     for (const line of job.header.slice(1)) output.appendLine(`  ${line}`);
     status.running(job.label);
 
@@ -106,7 +107,7 @@ export class ProfileRunner {
     if (metadata?.exception?.traceback) output.append(metadata.exception.traceback);
 
     if (!judged.showResults || !loaded?.ok) {
-      output.appendLine(`[${time()}] ${judged.message}`);
+      output.appendLine(`[${clockTime()}] ${judged.message}`);
       if (loaded?.ok) await server.unloadRun(runId);
       await history.discard(dir);
       status.finished(job.label, undefined, judged.message);
@@ -122,7 +123,7 @@ export class ProfileRunner {
       ...judged,
       message: job.interpreter ? `${done} Python ${job.interpreter.version} from ${job.interpreter.source}.` : done,
     };
-    output.appendLine(`[${time()}] ${verdict.message}`);
+    output.appendLine(`[${clockTime()}] ${verdict.message}`);
     const evicted = await history.add({
       runId, label: job.label, script: job.script, tool: summary.source,
       interpreter: job.interpreter?.executable ?? summary.metadata.python.executable,
@@ -174,12 +175,8 @@ export class ProfileRunner {
   /** A problem found before any run: said in the output channel and a notification. */
   fail(message: string): ProfileCommandResult {
     const verdict: RunVerdict = { showResults: false, severity: 'error', message };
-    this.deps.output.appendLine(`[${time()}] ${message}`);
+    this.deps.output.appendLine(`[${clockTime()}] ${message}`);
     this.tell(verdict);
     return { verdict };
   }
-}
-
-function time(): string {
-  return new Date().toLocaleTimeString();
 }

@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { runProcess } from '../runners/childProcess';
 import { findPySpy, pySpyInstallHint } from '../runners/pyspy';
+import { clockTime } from './clockTime';
 
 /**
  * py-spy for the selected interpreter: the pyrometer.pyspy.path setting (trusted workspaces), else beside the
@@ -17,7 +18,7 @@ export async function locatePySpy(python: string | undefined, output: vscode.Out
     `Pyrometer: py-spy is not installed for ${python}. Install it into that environment with "python -m pip install py-spy"?`,
     install, 'Cancel');
   if (choice !== install) return { problem: `py-spy was not found. ${pySpyInstallHint(python)}` };
-  output.appendLine(`[${new Date().toLocaleTimeString()}] Installing py-spy: ${python} -m pip install py-spy`);
+  output.appendLine(`[${clockTime()}] Installing py-spy: ${python} -m pip install py-spy`);
   output.show(true);
   const outcome = await vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, title: 'Pyrometer: installing py-spy', cancellable: true,
