@@ -5,19 +5,29 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { FrameLocator } from 'playwright-core';
-import type { E2ETest } from './workbench';
+import type { E2ETest, Workbench } from './workbench';
 
 
 const RUNNER = path.resolve(__dirname, '..', '..', '..', 'python', 'pyrometer_runner'); // out/test/e2e -> repo
 
 /**
  * The summary line once the file is read, whatever it says: a file Pyrometer could not open fails the caller's
- * assertion with the editor's own message rather than a timeout.
+ * assertion with the editor's own message rather than a timeout; a summary that never comes fails with what the
+ * workbench showed instead (tabs, webviews, any summary text).
  */
-async function readSummary(frame: FrameLocator, fileName: string): Promise<string> {
+async function readSummary(wb: Workbench, fileName: string): Promise<string> {
+  const frame = wb.webview();
   const summary = frame.locator('.summary', { hasText: fileName, hasNotText: 'reading…' });
-  await summary.waitFor({ timeout: 90_000 });
+  try {
+    await summary.waitFor({ timeout: 90_000 });
+  } catch (e) {
+    const tabs = await wb.page.locator('.tab').allInnerTexts();
+    const webviews = await wb.page.locator('iframe.webview').evaluateAll(els => els.map(el =>
+      `${el.className} (${getComputedStyle(el).visibility}, ${Math.round(el.getBoundingClientRect().width)} px wide)`));
+    const shown = await frame.locator('.summary, .placeholder').allInnerTexts().catch(err => [`unreadable: ${err}`]);
+    throw new Error(`no summary for ${fileName}: tabs ${JSON.stringify(tabs)}; webviews ${JSON.stringify(webviews)}; ` +
+      `the front webview shows ${JSON.stringify(shown)}. ${(e as Error).message.split('\n')[0]}`);
+  }
   const text = await summary.innerText();
   const placeholder = frame.locator('.placeholder');
   return text.startsWith('Pyrometer cannot open') && await placeholder.count() > 0 ? `${text}: ${await placeholder.innerText()}` : text;
@@ -35,7 +45,7 @@ export const tests: E2ETest[] = [
       await wb.waitForExplorer('native.perf-script');
       await wb.quickOpen('native.perf-script');
       const frame = wb.webview();
-      const summaryText = await readSummary(frame, 'native.perf-script');
+      const summaryText = await readSummary(wb, 'native.perf-script');
       ctx.log('summary:', summaryText);
       await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
       await frame.locator('input.search').fill('count_words');
@@ -62,7 +72,7 @@ export const tests: E2ETest[] = [
       // Quick Open, as a user opens any file: *.prof opens in Pyrometer's editor by default.
       await wb.quickOpen('calls.prof');
       const frame = wb.webview();
-      const summaryText = await readSummary(frame, 'calls.prof');
+      const summaryText = await readSummary(wb, 'calls.prof');
       ctx.log('summary:', summaryText);
       assert.match(summaryText, /^calls\.prof — pstats file \(cProfile\): [\d,]+ functions, \d+\.\d{3} s of own time in all · read with Python 3\.\d+/);
       await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
