@@ -1,5 +1,6 @@
 import { ProfileFormatError } from './profileErrors';
 import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } from './profileModel';
+import { SubstringTable } from './substringTable';
 
 /**
  * py-spy's raw output (`py-spy record --format raw`, the "collapsed stacks" of flamegraph.pl) → the profile model.
@@ -24,7 +25,7 @@ import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } 
  * after its `def` (py-spy records no first line). The exact line of every position is in `StackSample.lines`.
  *
  * Linear in the input: each line is cut with indexOf/slice, each distinct frame text is parsed once (a cache keyed
- * by the frame's text without its line), and nothing is built by repeated concatenation.
+ * by the frame's text without its line, looked up in place), and nothing is built by repeated concatenation.
  */
 export const COLLAPSED_FORMATS = 'py-spy raw output (py-spy record --format raw) or collapsed stacks ' +
   '(one stack per line, root first, frames joined by ";", then a space and a whole sample count)';
@@ -42,8 +43,9 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
     throw new ProfileFormatError(`This looks like JSON (a speedscope file?), not collapsed stacks. Pyrometer reads ${COLLAPSED_FORMATS}, or speedscope JSON as py-spy writes it.`);
   }
   const builder = new SampledProfileBuilder();
-  const frameByTextWithoutLine = new Map<string, number>();
-  const frameByText = new Map<string, number>();
+  // Frame indices by frame text, looked up in place (no slice per frame): see SubstringTable.
+  const frameByTextWithoutLine = new SubstringTable();
+  const frameByText = new SubstringTable();
   const frames: number[] = [];
   const lines: number[] = [];
   let lineNo = 0;
@@ -56,6 +58,7 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
     let lineEnd = end;
     if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 /* \r */) lineEnd--;
     const line = text.slice(start, lineEnd);
+    const lineStart = start;
     start = end + 1;
     if (isBlank(line)) continue;
     if (line.indexOf('\0') >= 0) fail(lineNo, 'it holds NUL bytes (a binary file?)');
@@ -89,16 +92,16 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
       // holds one entry per frame, not one per frame and line; other frame texts are looked up whole. Keys come
       // from complete frames only (balanced parentheses), so a piece of a frame split by a ';' in its file name
       // (unbalanced) can never hit one: it takes the slow path below.
-      let frame: number | undefined;
+      let frame: number;
       let line = 0;
       const keyEnd = segEnd > pos && stack.charCodeAt(segEnd - 1) === 41 /* ) */ ? lineSuffixStart(stack, pos, segEnd) : -1;
       if (keyEnd > 0) {
         line = readDigits(stack, keyEnd + 1, segEnd - 1);
-        frame = frameByTextWithoutLine.get(stack.slice(pos, keyEnd));
+        frame = frameByTextWithoutLine.get(text, lineStart + pos, lineStart + keyEnd);
       } else {
-        frame = frameByText.get(stack.slice(pos, segEnd));
+        frame = frameByText.get(text, lineStart + pos, lineStart + segEnd);
       }
-      if (frame === undefined) {
+      if (frame < 0) {
         let segment = stack.slice(pos, segEnd);
         let depth = parenDepth(segment);
         if (depth > 0) {

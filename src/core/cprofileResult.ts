@@ -15,18 +15,23 @@ export function parseCProfileResult(text: string): Profile {
   const root = parseResultRoot(text, CPROFILE_SCHEMA, 'cProfile');
   const metadata = parseRunMetadata(asObject(root.metadata, 'metadata'));
   const frames: Frame[] = [];
-  const frameIndexByKey = new Map<string, number>();
+  // file → line → name → frame index: three lookups of values JSON.parse made, instead of a key string built and
+  // hashed for every function and caller edge (a third of the time past JSON.parse).
+  const frameIndexByFile = new Map<string, Map<number, Map<string, number>>>();
   const frameIndexOf = (o: JsonObject, where: Where): number => {
     const file = stringField(o, 'file', where);
     const line = numberField(o, 'line', where);
     const name = stringField(o, 'name', where);
-    const key = `${file}\0${line}\0${name}`;
-    let index = frameIndexByKey.get(key);
+    let byLine = frameIndexByFile.get(file);
+    if (byLine === undefined) frameIndexByFile.set(file, byLine = new Map());
+    let byName = byLine.get(line);
+    if (byName === undefined) byLine.set(line, byName = new Map());
+    let index = byName.get(name);
     if (index === undefined) {
       const kind = frameKindOf(file, name);
       index = frames.length;
       frames.push({ name, file: resolveFrameFile(file, kind, metadata.cwd), line, kind });
-      frameIndexByKey.set(key, index);
+      byName.set(name, index);
     }
     return index;
   };

@@ -155,4 +155,24 @@ describe('speedscope: forms py-spy writes under --threads, --subprocesses and --
     assert.throws(() => parseSpeedscope(file(frames, [{ type: 'evented', name: 'main', unit: 'milliseconds', events: [] }])),
       /py-spy record --format speedscope/);
   });
+
+  it('a sample that is not frame indices is named: the first such sample, once every weight of its profile is read', () => {
+    const frames = [{ name: 'f', file: '/a.py', line: 1 }, { name: 'g', file: '/a.py', line: 2 }];
+    const withBadIndex = (index: unknown) => JSON.stringify({ shared: { frames }, profiles: [{ type: 'sampled', name: 'Thread 1 ""',
+      unit: 'seconds', samples: [[0, 1], [0, 1, index], [1, index], [0, 'x']], weights: [0.01, 0.01, 0.01, 0.01] }] });
+    for (const index of [2, -1, 1.5, '1', null, 2 ** 32]) {
+      assert.throws(() => parseSpeedscope(withBadIndex(index)),
+        /^ProfileFormatError: profiles\[0\]\.samples\[1\]\[2\] is not an index into shared\.frames \(2 frames\)$/, String(index));
+    }
+    // A bad weight later in the same profile is reported first; one in a later profile is not.
+    const badWeightAfter = JSON.parse(withBadIndex(7)) as { profiles: { weights: unknown[] }[] };
+    badWeightAfter.profiles[0].weights[3] = -1;
+    assert.throws(() => parseSpeedscope(JSON.stringify(badWeightAfter)), /profiles\[0\]\.weights\[3\] should be a non-negative number/);
+    const twoProfiles = JSON.parse(withBadIndex(7)) as { profiles: { weights: unknown[] }[] };
+    twoProfiles.profiles.push({ ...twoProfiles.profiles[0], weights: [0.01, 0.01, 0.01, -1] });
+    assert.throws(() => parseSpeedscope(JSON.stringify(twoProfiles)), /profiles\[0\]\.samples\[1\]\[2\] is not an index/);
+    // -0 is index 0: the same stack as [0].
+    const negativeZero = parseSpeedscope(JSON.stringify({ shared: { frames }, profiles: [sampled('Thread 1 ""', [[0], [0]])] }).replace('[[0]', '[[-0]'));
+    assert.deepStrictEqual(negativeZero.stacks!.stacks.map(s => [s.frames, s.weight]), [[[0], 2]]);
+  });
 });
