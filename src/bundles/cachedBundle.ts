@@ -53,7 +53,8 @@ export function loadCachedBundle<T>(file: string, requireFn: NodeJS.Require, opt
   const cacheDir = options.cacheDir === null ? undefined : options.cacheDir ?? defaultCodeCacheDir();
   const t0 = performance.now();
   const source = readFileSync(file, 'utf8');
-  const cachePath = cacheDir === undefined ? undefined : path.join(cacheDir, `${cacheName(file)}-${cacheKey(source)}${SUFFIX}`);
+  const name = cacheName(file);
+  const cachePath = cacheDir === undefined ? undefined : path.join(cacheDir, `${name}-${cacheKey(source)}${SUFFIX}`);
   const cachedData = cachePath !== undefined && isPrivateDir(cacheDir!) ? readOrUndefined(cachePath) : undefined;
   const t1 = performance.now();
   // The wrapper on its own line, so that line numbers in stack traces are the bundle's own.
@@ -66,22 +67,25 @@ export function loadCachedBundle<T>(file: string, requireFn: NodeJS.Require, opt
   const t3 = performance.now();
   const codeCache: CodeCacheUse = cachePath === undefined ? 'off' : cachedData === undefined ? 'made' : script.cachedDataRejected ? 'rejected' : 'used';
   if (codeCache === 'made' || codeCache === 'rejected') {
-    setTimeout(() => writeCodeCache(cacheDir!, cachePath!, script.createCachedData()), options.writeDelayMs ?? WRITE_DELAY_MS).unref();
+    setTimeout(() => writeCodeCache(cacheDir!, name, cachePath!, script.createCachedData()), options.writeDelayMs ?? WRITE_DELAY_MS).unref();
   }
   return { exports: module.exports, codeCache, phasesMs: { read: t1 - t0, compile: t2 - t1, run: t3 - t2 } };
 }
 
-/** Writes a bundle's cache whole (temp file + rename) and removes the caches of its older versions. Never throws. */
-export function writeCodeCache(cacheDir: string, cachePath: string, data: Buffer): void {
+/**
+ * Writes a bundle's cache whole (temp file + rename) and removes the caches of the bundle's other versions (same
+ * name, another key). Never throws.
+ */
+function writeCodeCache(cacheDir: string, name: string, cachePath: string, data: Buffer): void {
   try {
     mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     if (!isPrivateDir(cacheDir)) return;
     const tmp = `${cachePath}.${process.pid}.tmp`;
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, cachePath);
-    const prefix = `${path.basename(cachePath).replace(/-[0-9a-f]+\.v8cache$/, '')}-`;
-    for (const name of readdirSync(cacheDir)) {
-      if (name.startsWith(prefix) && name.endsWith(SUFFIX) && name !== path.basename(cachePath)) rmSync(path.join(cacheDir, name), { force: true });
+    const current = path.basename(cachePath);
+    for (const other of readdirSync(cacheDir)) {
+      if (other.startsWith(`${name}-`) && other.endsWith(SUFFIX) && other !== current) rmSync(path.join(cacheDir, other), { force: true });
     }
   } catch {
     // a cache that cannot be written only means compiling again next time
