@@ -6,6 +6,7 @@ import { withDefLines } from '../core/perfDefLines';
 import { parsePerfScript, PerfScriptFacts } from '../core/perfScript';
 import type { Profile, RunMetadata } from '../core/profileModel';
 import { ProcessListeners, ProcessOutcome, runProcess } from './childProcess';
+import { isFile } from './fileChecks';
 import { loadRunMetadata, withoutRunnerFrames } from './pyspy';
 import { RUNNER_METADATA_FILE } from './runFolders';
 import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
@@ -342,14 +343,6 @@ async function readIfThere(file: string): Promise<string | undefined> {
     return await fs.readFile(file, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.stat(file)).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -8,6 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
+import { isFile } from './fileChecks';
 import { RUNNER_METADATA_FILE } from './runFolders';
 import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
 
@@ -648,14 +649,6 @@ async function isExecutableFile(file: string): Promise<boolean> {
     if (!st.isFile()) return false;
     if (process.platform !== 'win32') await fs.access(file, fsConstants.X_OK);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.stat(file)).isFile();
   } catch {
     return false;
   }

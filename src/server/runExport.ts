@@ -6,6 +6,7 @@ import type { Profile } from '../core/profileModel';
 import { speedscopeText } from '../core/speedscopeExport';
 import type { ExportRunParams, ExportRunResult, RunSource } from '../protocol/serverRequests';
 import { cprofileFiles } from '../runners/cprofile';
+import { isFile } from '../runners/fileChecks';
 import { sniffProfileFile } from '../runners/profileFile';
 
 /**
@@ -57,12 +58,4 @@ async function copyProf(profile: Profile, source: RunSource | undefined, target:
   await fs.mkdir(path.dirname(target), { recursive: true });
   if (path.resolve(prof) !== path.resolve(target)) await fs.copyFile(prof, target);
   return { ok: true, path: target, bytes: (await fs.stat(target)).size };
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.stat(file)).isFile();
-  } catch {
-    return false;
-  }
 }
