@@ -16,9 +16,9 @@ REPO=$(cd "$HERE/.." && pwd)
 OUT=$REPO/test/fixtures/perf
 WORKLOAD=$OUT/regex_dict_workload.py
 PERF=${PYROMETER_PERF:-perf}
-newest() { pyenv versions --bare | grep -E "^$1\.[0-9]+$" | sort -t. -k3,3n | tail -n 1; }
-PY312="$(pyenv prefix "$(newest 3.12)")/bin/python"
-PY313="$(pyenv prefix "$(newest 3.13)")/bin/python"
+source "$HERE/lib/pyenv.sh"
+PY312="$(pyenv prefix "$(pyro_pyenv_newest 3.12)")/bin/python"
+PY313="$(pyenv prefix "$(pyro_pyenv_newest 3.13)")/bin/python"
 FIELDS=comm,pid,tid,time,event,ip,sym,dso
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -14,6 +14,7 @@
 # A line_profiler, pytest or pyperf venv that cannot be made (no pyenv, family not installed, pip failed) is reported on stderr and
 # makes the exit status 1, after the py-spy line was printed.
 set -euo pipefail
+source "$(dirname "$0")/lib/pyenv.sh"
 TOOLS=${PYROMETER_TOOLS:-$HOME/.cache/pyrometer-tools}
 VENV=$TOOLS/venv-tools
 PYSPY_VERSION=0.4.2
@@ -64,7 +65,7 @@ setup_pinned() {
     log "pyenv not found on PATH: cannot make $venv"
     return 1
   fi
-  version=$(pyenv versions --bare 2>/dev/null | grep -E "^${family//./\\.}\.[0-9]+$" | sort -t. -k3,3n | tail -n 1)
+  version=$(pyro_pyenv_newest "$family")
   if [ -z "$version" ]; then
     log "no Python $family.x installed in pyenv: cannot make $venv"
     return 1

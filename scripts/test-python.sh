@@ -15,16 +15,13 @@ if ! command -v pyenv >/dev/null 2>&1; then
   exit 1
 fi
 installed=$(pyenv versions --bare 2>/dev/null)
-
-newest() { # newest installed X.Y.Z for the family X.Y (final releases only: digits and dots)
-  printf '%s\n' "$installed" | grep -E "^${1//./\\.}\.[0-9]+$" | sort -t. -k3,3n | tail -n 1
-}
+source "$(dirname "$0")/lib/pyenv.sh"
 
 status=0
 summary=()
 for family in "${VERSIONS[@]}"; do
   suite="python-$family"
-  version=$(newest "$family")
+  version=$(pyro_pyenv_newest "$family")
   if [ -z "$version" ]; then
     echo "test-python: FAIL $suite: no Python $family.x installed in pyenv (installed: $(echo $installed))" >&2
     printf '{"suite": "%s", "passed": 0, "failed": 1}\n' "$suite" > "$RESULTS/$suite.json"
