@@ -2,8 +2,8 @@
 // twice, and the report shows pyperf's values per process and pyperf compare_to's own verdict.
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { toolVenvPython } from '../support/toolVenvs';
 import type { E2ETest } from './workbench';
 
 const SCRIPT = `def inc(x):
@@ -27,7 +27,7 @@ export const tests: E2ETest[] = [
     timeoutMs: 300_000,
     async run(ctx) {
       const workspace = ctx.env.workspace;
-      const pyperfPython = process.env.PYROMETER_PYPERF_PYTHON_3_11 || path.join(os.homedir(), '.cache', 'pyrometer-tools', 'venv-pyperf-3.11', 'bin', 'python');
+      const pyperfPython = toolVenvPython('pyperf', '3.11');
       const settingsFile = path.join(workspace, '.vscode', 'settings.json');
       const before = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
       const settings = before ? JSON.parse(before) as Record<string, unknown> : {};

@@ -3,9 +3,9 @@
 // (The figures are compared with pstats in test/integration/launchAndTests.test.ts.)
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { PYTEST_SAMPLE } from '../support/sampleScripts';
+import { toolVenvPython } from '../support/toolVenvs';
 import type { E2ETest } from './workbench';
 
 
@@ -24,10 +24,6 @@ if __name__ == "__main__":
     print(work(int(sys.argv[2])), sys.argv[3:])
 `;
 
-function pytestPython(): string {
-  return process.env.PYROMETER_PYTEST_PYTHON_3_11 || path.join(os.homedir(), '.cache', 'pyrometer-tools', 'venv-pytest-3.11', 'bin', 'python');
-}
-
 /** Writes the fixtures, with the interpreter setting for this workspace; returns a function that removes them. */
 function writeFixtures(workspace: string): () => void {
   const dir = path.join(workspace, 'e2e_launch');
@@ -41,7 +37,7 @@ function writeFixtures(workspace: string): () => void {
   const launchFile = path.join(vscodeDir, 'launch.json');
   const oldSettings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
   const settings = oldSettings ? JSON.parse(oldSettings) : {};
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pyrometer.pythonPath': pytestPython() }, null, 2));
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pyrometer.pythonPath': toolVenvPython('pytest', '3.11') }, null, 2));
   fs.writeFileSync(launchFile, JSON.stringify({
     version: '0.2.0',
     configurations: [

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { BenchCommandResult } from '../../src/extension/benchCommand';
+import { toolVenvPython } from '../support/toolVenvs';
 import { setSetting, workspaceRoot } from './workspaceFixtures';
 
 describe('Benchmark selection/function, in the real editor', function () {
@@ -33,7 +33,7 @@ describe('Benchmark selection/function, in the real editor', function () {
     });
 
     it('times with pyperf when the interpreter has it (auto), and compares the second run with pyperf compare_to', async () => {
-      const pyperfPython = process.env.PYROMETER_PYPERF_PYTHON_3_11 || path.join(os.homedir(), '.cache', 'pyrometer-tools', 'venv-pyperf-3.11', 'bin', 'python');
+      const pyperfPython = toolVenvPython('pyperf', '3.11');
       await setSetting('pythonPath', pyperfPython);
       const calls = path.join(workspaceRoot(), 'calls.py');
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(calls));

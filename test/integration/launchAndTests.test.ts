@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ProfileCommandResult } from '../../src/extension/profileRun';
 import { pyenvPython } from '../support/pyenvPython';
 import { PYTEST_SAMPLE } from '../support/sampleScripts';
+import { toolVenvPython } from '../support/toolVenvs';
 import { setSetting, workspaceRoot, writeScript } from './workspaceFixtures';
 
 /** pstats' own figures for one function of a .prof (the function named `name` in a file ending with `fileEnd`). */
@@ -136,7 +137,7 @@ describe('"Profile" CodeLens on tests, in the real editor', function () {
   });
 
   it('shows Profile above pytest tests, runs one with pytest under cProfile, and the function\'s CodeLens equals pstats', async () => {
-    const pytestPython = process.env.PYROMETER_PYTEST_PYTHON_3_11 || path.join(os.homedir(), '.cache', 'pyrometer-tools', 'venv-pytest-3.11', 'bin', 'python');
+    const pytestPython = toolVenvPython('pytest', '3.11');
     await setSetting('pythonPath', pytestPython);
     const file = await writeScript('test_sample.py', PYTEST_SAMPLE);
     const lenses = await lensesUntil(file, l => l.filter(x => x.title === 'Profile').length >= 2);

@@ -1,11 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { toolsRoot } from './toolVenvs';
 
 /** The venv scripts/setup-python-tools.sh creates (py-spy pinned there). */
 export function toolsVenv(): string {
-  const tools = process.env.PYROMETER_TOOLS || path.join(os.homedir(), '.cache', 'pyrometer-tools');
-  return path.join(tools, 'venv-tools');
+  return path.join(toolsRoot(), 'venv-tools');
 }
 
 /**

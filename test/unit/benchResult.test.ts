@@ -7,6 +7,7 @@ import { benchMarkdown, parseBenchResult } from '../../src/core/benchResult';
 import { durationText } from '../../src/core/durationText';
 import { runBench } from '../../src/runners/bench';
 import { pythonJson, RUNNER_ROOT, testPython, WORKLOADS } from '../support/pythonForTests';
+import { toolVenvPython } from '../support/toolVenvs';
 
 describe('benchmarks (runner bench subcommand, timeit)', function () {
   this.timeout(120000);
@@ -58,8 +59,7 @@ describe('benchmarks (runner bench subcommand, timeit)', function () {
 
 /** An interpreter with pyperf: the venv scripts/setup-python-tools.sh makes (PYROMETER_PYPERF_PYTHON_3_12 / _3_11). */
 function pyperfPython(): string | undefined {
-  const candidates = [process.env.PYROMETER_PYPERF_PYTHON_3_12, process.env.PYROMETER_PYPERF_PYTHON_3_11,
-    path.join(os.homedir(), '.cache', 'pyrometer-tools', 'venv-pyperf-3.12', 'bin', 'python')];
+  const candidates = [process.env.PYROMETER_PYPERF_PYTHON_3_12, process.env.PYROMETER_PYPERF_PYTHON_3_11, toolVenvPython('pyperf', '3.12')];
   return candidates.find((p): p is string => !!p && existsSync(p));
 }
 
