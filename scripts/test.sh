@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, `.ci/run`): installs the tools, builds, packages, then runs every suite.
-# Each suite writes test-results/<suite>.json = {"suite": ..., "passed": N, "failed": N}:
+# Each suite writes test-results/<suite>.json = {"suite": ..., "passed": N, "failed": N, "failures": ["title: why"]}:
 #   unit         mocha on out/test/unit/**/*.test.js                       (test/harness/runMocha.ts)
 #   python-3.X   bash scripts/test-python.sh
 #   integration  mocha inside code-server's real extension host            (test/integration/index.ts)
@@ -37,16 +37,22 @@ const [dir, ...expected] = process.argv.slice(2);
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort() : [];
 const glob = p => new RegExp('^' + p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '\\.json$');
 let passed = 0, failed = 0;
-const rows = [];
+const rows = [], failures = [];
 for (const f of files) {
   let p = 0, x = 1, note = '';
+  const suite = f.replace(/\.json$/, '');
   try {
     const j = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
     if (!Number.isInteger(j.passed) || !Number.isInteger(j.failed)) throw new Error('no integer counts');
     p = j.passed; x = j.failed;
+    // CI shows only the end of the output: name what failed here, the details are further up
+    const listed = Array.isArray(j.failures) ? j.failures.map(String) : [];
+    for (const line of listed.slice(0, 10)) failures.push(`  ${suite}: ${line}`);
+    if (listed.length > 10) failures.push(`  ${suite}: … and ${listed.length - 10} more`);
+    if (x > 0 && listed.length === 0) failures.push(`  ${suite}: ${x} failed (see its output above)`);
   } catch (e) { note = ` (unreadable: ${e.message}; counted as 1 failed)`; }
   passed += p; failed += x;
-  rows.push(`  ${f.replace(/\.json$/, '').padEnd(20)} ${String(p).padStart(4)} passed ${String(x).padStart(4)} failed${note}`);
+  rows.push(`  ${suite.padEnd(20)} ${String(p).padStart(4)} passed ${String(x).padStart(4)} failed${note}`);
 }
 for (const s of expected) {
   if (!files.some(f => glob(s).test(f))) {
@@ -54,6 +60,7 @@ for (const s of expected) {
     rows.push(`  ${s.replace(/-\*$/, '').padEnd(20)}    -        1 failed (no counts file: crashed or did not run)`);
   }
 }
+if (failures.length > 0) console.log(['--- failed tests', ...failures].join('\n'));
 console.log('--- suites');
 console.log(rows.join('\n'));
 console.log(`${passed} passed, ${failed} failed`);

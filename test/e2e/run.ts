@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { interruptedBy, launchChromium } from '../harness/browser';
-import { writeCounts } from '../harness/mochaCounts';
+import { failureLine, writeCounts } from '../harness/mochaCounts';
 import { type E2EContext, type E2EEnv, type E2ETest, Workbench } from './workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/e2e -> repo
@@ -43,7 +43,8 @@ function loadTests(): { tests: E2ETest[]; loadFailures: number } {
   return { tests, loadFailures };
 }
 
-async function runOne(browser: Browser, env: E2EEnv, test: E2ETest, index: number): Promise<boolean> {
+/** Runs one test: undefined when it passed, else why it failed (one line). */
+async function runOne(browser: Browser, env: E2EEnv, test: E2ETest, index: number): Promise<string | undefined> {
   const pages: Workbench[] = [];
   const ctx: E2EContext = {
     env,
@@ -63,7 +64,7 @@ async function runOne(browser: Browser, env: E2EEnv, test: E2ETest, index: numbe
   try {
     await Promise.race([test.run(ctx), timedOut]);
     console.log(stamp(), `✓ ${test.name}`);
-    return true;
+    return undefined;
   } catch (e) {
     console.error(stamp(), `✗ ${test.name}\n    ${e instanceof Error ? e.stack ?? e.message : e}`);
     for (const [i, wb] of pages.entries()) {
@@ -71,7 +72,7 @@ async function runOne(browser: Browser, env: E2EEnv, test: E2ETest, index: numbe
       if (shot) console.error(`    screenshot: ${path.relative(repoRoot, shot)}`);
       for (const err of wb.errors.slice(-10)) console.error(`    page ${err.slice(0, 300)}`);
     }
-    return false;
+    return failureLine(test.name, e);
   } finally {
     if (timer) clearTimeout(timer);
     for (const wb of pages) await wb.close();
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
   const resultsFile = process.env.PYROMETER_E2E_RESULTS ?? path.join(repoRoot, 'test-results', `${suite}.json`);
   let passed = 0;
   let failed = 0;
+  const failures: string[] = [];
   try {
     const env: E2EEnv = {
       baseUrl: required('PYROMETER_E2E_URL'),
@@ -91,16 +93,22 @@ async function main(): Promise<number> {
     };
     const { tests, loadFailures } = loadTests();
     failed += loadFailures;
+    if (loadFailures > 0) failures.push(`${loadFailures} test file(s) could not be loaded`);
     const grep = process.env.PYROMETER_E2E_GREP;
     const selected = grep ? tests.filter((t) => t.name.includes(grep)) : tests;
     console.log(`${suite}: ${selected.length} test(s) against ${env.baseUrl}`);
-    if (selected.length === 0) { console.error(`${suite}: no tests found (out/test/e2e/*.${kind}.js)`); failed++; }
+    if (selected.length === 0) {
+      console.error(`${suite}: no tests found (out/test/e2e/*.${kind}.js)`);
+      failed++;
+      failures.push('no tests found');
+    }
     const browser = await launchChromium();
     try {
       for (const [i, test] of selected.entries()) {
         if (interruptedBy()) break;
-        if (await runOne(browser, env, test, i)) passed++;
-        else failed++;
+        const failure = await runOne(browser, env, test, i);
+        if (failure === undefined) passed++;
+        else { failed++; failures.push(failure); }
       }
     } finally {
       await browser.close();
@@ -108,12 +116,13 @@ async function main(): Promise<number> {
   } catch (e) {
     console.error(`${suite} runner crashed:`, e instanceof Error ? e.stack : e);
     failed++;
+    failures.push(failureLine('the e2e runner', e));
   }
   if (interruptedBy()) {
     console.error(`${suite}: interrupted by ${interruptedBy()}; no counts written`);
     return 1;
   }
-  writeCounts(resultsFile, suite, { passed, failed });
+  writeCounts(resultsFile, suite, { passed, failed, failures });
   console.log(`${suite}: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }

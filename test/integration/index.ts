@@ -3,7 +3,7 @@
 // <repoRoot>/test-results/integration.json. Mocha's report goes to console.log, which the
 // extension host forwards to the page console (printed by test/harness/extHostTests.ts).
 import * as path from 'path';
-import { type Counts, findTestFiles, runMochaFiles, writeCounts } from '../harness/mochaCounts';
+import { type Counts, failureLine, findTestFiles, runMochaFiles, writeCounts } from '../harness/mochaCounts';
 
 export async function run(): Promise<void> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/integration -> repo
@@ -17,7 +17,7 @@ export async function run(): Promise<void> {
     counts = await runMochaFiles(files, { ui: 'bdd', timeout: 120_000 });
   } catch (e) {
     console.error('integration runner crashed:', e instanceof Error ? e.stack : e);
-    counts = { passed: 0, failed: 1 };
+    counts = { passed: 0, failed: 1, failures: [failureLine('the integration runner', e)] };
   }
   writeCounts(path.join(repoRoot, 'test-results', 'integration.json'), 'integration', counts);
   console.log(`integration: ${counts.passed} passed, ${counts.failed} failed`);

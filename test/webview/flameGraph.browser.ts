@@ -20,7 +20,7 @@ import type { FromFlameGraph, ToFlameGraph } from '../../src/protocol/flameGraph
 import { nodeBox, scrollHeight } from '../../src/webview/flameGraph/flameGeometry';
 import { seededRandom } from '../../bench/seededRandom';
 import { interruptedBy, launchChromium } from '../harness/browser';
-import { type Counts, writeCounts } from '../harness/mochaCounts';
+import { type Counts, failureLine, writeCounts } from '../harness/mochaCounts';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
 const ORIGIN = 'http://flamegraph.test';
@@ -602,12 +602,12 @@ export const tests: BrowserTest[] = [
 
 /** Runs the tests (all, or those whose name contains `grep`) in one Chromium, a fresh page each. */
 export async function runFlameGraphBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
-  const counts: Counts = { passed: 0, failed: 0 };
+  const counts: Counts = { passed: 0, failed: 0, failures: [] };
   const chosen = tests.filter(t => !options.grep || t.name.includes(options.grep));
   const bundle = path.join(repoRoot, 'dist', 'webview', 'flameGraph.js');
   if (!fs.existsSync(bundle)) {
     console.error(`✗ ${bundle} is missing: run npm run build first`);
-    return { passed: 0, failed: 1 };
+    return { passed: 0, failed: 1, failures: [`${bundle} is missing`] };
   }
   const browser = await launchChromium();
   try {
@@ -628,6 +628,7 @@ export async function runFlameGraphBrowserTests(options: { resultsDir: string; g
         console.log(`  ✓ ${test.name} (${Date.now() - t0} ms)`);
       } catch (e) {
         counts.failed++;
+        counts.failures!.push(failureLine(test.name, e));
         console.error(`  ✗ ${test.name}\n    ${e instanceof Error ? e.stack ?? e.message : e}`);
         for (const [i, p] of pages.entries()) {
           const shot = await p.screenshot(`failure-${test.name.slice(0, 40).replace(/[^\w-]+/g, '_')}-${i + 1}`, options.resultsDir).catch(() => undefined);

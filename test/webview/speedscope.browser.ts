@@ -26,7 +26,7 @@ import { parseSpeedscope } from '../../src/core/speedscope';
 import { DERIVED_PROFILE_NOTE, speedscopeOfProfile, type SpeedscopeFile } from '../../src/core/speedscopeExport';
 import { loadCProfileResult, runCProfile } from '../../src/runners/cprofile';
 import { CHROMIUM_ARGS, interruptedBy } from '../harness/browser';
-import { type Counts, writeCounts } from '../harness/mochaCounts';
+import { type Counts, failureLine, writeCounts } from '../harness/mochaCounts';
 import { RUNNER_ROOT, testPython, WORKLOADS } from '../support/pythonForTests';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
@@ -136,10 +136,10 @@ async function cases(): Promise<Case[]> {
 }
 
 export async function runSpeedscopeBrowserTests(resultsDir: string): Promise<Counts> {
-  const counts: Counts = { passed: 0, failed: 0 };
+  const counts: Counts = { passed: 0, failed: 0, failures: [] };
   if (!fs.existsSync(path.join(SPEEDSCOPE_DIR, 'index.html'))) {
     console.error(`✗ ${SPEEDSCOPE_DIR}/index.html is missing: npm install (speedscope is a devDependency)`);
-    return { passed: 0, failed: 1 };
+    return { passed: 0, failed: 1, failures: ['speedscope is not installed'] };
   }
   const all = await cases();
   const served = await serve(new Map(all.map(c => [c.file, c.text])));
@@ -190,6 +190,7 @@ export async function runSpeedscopeBrowserTests(resultsDir: string): Promise<Cou
         console.log(`  ✓ speedscope opens ${c.file} (${Date.now() - t0} ms)`);
       } catch (e) {
         counts.failed++;
+        counts.failures!.push(failureLine(`speedscope opens ${c.file}`, e));
         console.error(`  ✗ speedscope opens ${c.file}\n    ${e instanceof Error ? e.message : e}`);
         if (opened) {
           await opened.page.screenshot({ path: path.join(resultsDir, 'screenshots', `webview-speedscope-failure-${c.name}.png`) }).catch(() => undefined);
@@ -219,7 +220,7 @@ if (require.main === module) {
     },
     e => {
       console.error(e);
-      writeCounts(countsFile, 'webview-speedscope', { passed: 0, failed: 1 });
+      writeCounts(countsFile, 'webview-speedscope', { passed: 0, failed: 1, failures: [failureLine('the speedscope runner', e)] });
       process.exitCode = 1;
     },
   );
