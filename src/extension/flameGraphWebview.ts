@@ -2,13 +2,15 @@ import vscode = require('vscode');
 import { DEFAULT_FLAME_GRAPH_REQUEST } from '../core/flameLayout';
 import type { FlameGraphData, FlameGraphRequest, FromFlameGraph, ToFlameGraph } from '../protocol/flameGraphMessages';
 import type { FlameGraphSummaryMessage } from '../protocol/flameGraphSummary';
+import type { SerializedFlameGraph } from '../protocol/serverRequests';
 import { openSourceAt } from './sourceNavigation';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /**
- * Answers a flame graph request (e.g. by asking the language server), or undefined when there is nothing to show.
+ * Answers a flame graph request, or undefined when there is nothing to show. The language server's answers come as
+ * JSON text (SerializedFlameGraph), passed on to the webview as they are.
  */
-export type FlameGraphDataProvider = (request: FlameGraphRequest) => Promise<FlameGraphData | undefined>;
+export type FlameGraphDataProvider = (request: FlameGraphRequest) => Promise<FlameGraphData | SerializedFlameGraph | undefined>;
 
 export interface FlameGraphWebviewOptions {
   /** Shown when the provider returns undefined; a function is asked each time (the reason may change). */
@@ -66,7 +68,8 @@ export class FlameGraphWebview implements vscode.Disposable {
     let message: ToFlameGraph;
     try {
       const data = await this.getData(this.request);
-      message = data ? { type: 'data', data } : { type: 'empty', message: this.emptyMessage() };
+      message = !data ? { type: 'empty', message: this.emptyMessage() }
+        : 'jsonBase64' in data ? { type: 'dataJson', utf8: utf8OfBase64(data.jsonBase64) } : { type: 'data', data };
       if (data) this.request = data.request;
     } catch (e) {
       message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
@@ -109,6 +112,12 @@ export class FlameGraphWebview implements vscode.Disposable {
     this.disposed = true;
     this.subscription.dispose();
   }
+}
+
+/** The bytes as a plain Uint8Array (not a Buffer): what postMessage transfers as it is. */
+function utf8OfBase64(base64: string): Uint8Array {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The flame graph app's page: the bundle and stylesheet under the shared CSP (webviewHtml.ts). */

@@ -96,8 +96,20 @@ export interface FlameGraphParams {
   /** A loaded run (a profile file's editor shows its own run); the shown run when absent. */
   readonly runId?: string;
 }
+/**
+ * A flame graph as encoded JSON, for the extension host to forward to the webview unparsed: a big profile's graph
+ * is megabytes of arrays, and parsing it there (then serializing it again for postMessage) blocked the editor.
+ * Base64 rather than JSON text: it reaches the extension host as a string without escapes (cheap to read out of
+ * the message) and becomes the bytes postMessage hands over with one native decode.
+ */
+export interface SerializedFlameGraph {
+  /** The view the graph answers (data.request), the only part the extension host reads. */
+  readonly request: FlameGraphRequest;
+  /** The UTF-8 bytes of JSON.stringify(FlameGraphData), in base64. */
+  readonly jsonBase64: string;
+}
 /** null when no run is shown (or the asked run is not loaded), and for line timing runs (no stacks). */
-export type FlameGraphResult = FlameGraphData | null;
+export type FlameGraphResult = SerializedFlameGraph | null;
 
 export interface SetActiveRunParams { readonly runId: string | null }
 

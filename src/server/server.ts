@@ -207,7 +207,8 @@ connection.onRequest(Requests.flameGraph, async (params: FlameGraphParams): Prom
   if (!run || run.profile.lineTimings || run.profile.memory || run.profile.events) return null;
   const data = run.flame.data(params.request);
   const diff = comparison.flameDiff(run.runId, data.frames.map(f => f.profileIndex), params.request.diffBy === 'self' ? 'self' : 'total');
-  return diff ? { ...data, request: { ...data.request, diffBy: diff.by }, diff } : data;
+  const shown = diff ? { ...data, request: { ...data.request, diffBy: diff.by }, diff } : data;
+  return { request: shown.request, jsonBase64: Buffer.from(JSON.stringify(shown), 'utf8').toString('base64') };
 });
 
 connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {

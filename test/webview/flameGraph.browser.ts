@@ -321,6 +321,22 @@ export const tests: BrowserTest[] = [
     },
   },
   {
+    name: "the language server's graph as JSON text (dataJson) is drawn like the same graph as data",
+    async run(ctx, open) {
+      const profile = sampledProfile();
+      const app = await open(profile, { autoAnswer: false });
+      await app.page.waitForFunction(() => window.__posted.length > 0);
+      const data = new FlameGraphSource(profile).data({ view: 'inverted' });
+      await app.send({ type: 'dataJson', utf8: new TextEncoder().encode(JSON.stringify(data)) });
+      await app.page.waitForFunction(() => /samples/.test(document.querySelector('.status')?.textContent ?? ''));
+      const drawn = await app.drawn();
+      for (const name of ['<module>', 'main', 'work', 'inc', 'parse']) assert.ok(drawn.includes(name), `${name} drawn (${drawn.slice(0, 20).join(', ')})`);
+      // the request inside the text is the one the toolbar shows
+      assert.match(await app.text('.status'), /100 samples, 1\.00 s, inverted, all threads/);
+      assert.deepStrictEqual(app.errors, []);
+    },
+  },
+  {
     name: 'search highlights matches and counts each sample once: "work" is 75% of total',
     async run(ctx, open) {
       const app = await open(sampledProfile());

@@ -562,6 +562,7 @@ window.addEventListener('message', (event: MessageEvent<ToFlameGraph | FlameGrap
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'summary') showSummary(msg);
   else if (msg.type === 'data') showData(msg.data);
+  else if (msg.type === 'dataJson') showData(JSON.parse(new TextDecoder().decode(msg.utf8)) as FlameGraphData);
   else if (msg.type === 'empty') showMessage(msg.message);
   else if (msg.type === 'error') {
     document.body.classList.remove('loading');
