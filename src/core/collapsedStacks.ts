@@ -25,7 +25,7 @@ import { SubstringTable } from './substringTable';
  * after its `def` (py-spy records no first line). The exact line of every position is in `StackSample.lines`.
  *
  * Linear in the input: each line is cut with indexOf/slice, each distinct frame text is parsed once (a cache keyed
- * by the frame's text without its line, looked up in place), and nothing is built by repeated concatenation.
+ * by the frame's text without its line), and nothing is built by repeated concatenation.
  */
 export const COLLAPSED_FORMATS = 'py-spy raw output (py-spy record --format raw) or collapsed stacks ' +
   '(one stack per line, root first, frames joined by ";", then a space and a whole sample count)';
@@ -43,7 +43,7 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
     throw new ProfileFormatError(`This looks like JSON (a speedscope file?), not collapsed stacks. Pyrometer reads ${COLLAPSED_FORMATS}, or speedscope JSON as py-spy writes it.`);
   }
   const builder = new SampledProfileBuilder();
-  // Frame indices by frame text, looked up in place (no slice per frame): see SubstringTable.
+  // Frame indices by frame text, looked up by a range of the text: see SubstringTable for why not a plain Map.
   const frameByTextWithoutLine = new SubstringTable();
   const frameByText = new SubstringTable();
   const frames: number[] = [];

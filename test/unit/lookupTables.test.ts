@@ -11,7 +11,7 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-describe('SubstringTable: values by a range of a text, looked up without slicing', () => {
+describe('SubstringTable: values by a range of a text', () => {
   it('finds what a Map keyed by the sliced range finds, over 20,000 keys and 200,000 lookups', () => {
     const pick = random(1);
     // Keys alike as frame texts are: shared prefixes and suffixes, lengths from 0 up, one differing character.
