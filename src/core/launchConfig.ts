@@ -28,6 +28,10 @@ export interface ResolvedLaunch {
   readonly envFile: { readonly path: string; readonly explicit: boolean };
   /** The configuration's interpreter (`python`, or the older `pythonPath`), substituted; undefined: the usual choice. */
   readonly python?: string;
+  /** The task to run before the program (a label, or `${defaultBuildTask}`), as the debugger does. */
+  readonly preLaunchTask?: string;
+  /** The task to run after it. */
+  readonly postDebugTask?: string;
   /** Things the user should know: keys that were not honoured. */
   readonly notes: readonly string[];
 }
@@ -120,13 +124,16 @@ export function resolveLaunchConfig(choice: LaunchChoice, ctx: VariableContext):
     const envFileText = stringOf(config, 'envFile', ctx);
     const python = stringOf(config, 'python', ctx) ?? stringOf(config, 'pythonPath', ctx);
     if (Array.isArray(config.python)) throw new LaunchConfigError('"python" with interpreter options (an array) is not supported: give the interpreter path as a string.');
-    if (typeof config.preLaunchTask === 'string') notes.push(`preLaunchTask "${config.preLaunchTask}" was not run (Pyrometer starts the program directly).`);
+    const preLaunchTask = taskLabelOf(config, 'preLaunchTask');
+    const postDebugTask = taskLabelOf(config, 'postDebugTask');
     if (config.pythonArgs !== undefined) notes.push('"pythonArgs" (interpreter options) are not passed: the profiler starts the interpreter.');
     return {
       name, target, args: argsOf(config, ctx), cwd, env: envOf(config, ctx),
       envFile: envFileText ? { path: join(ctx.workspaceFolder, envFileText, sep), explicit: true }
         : { path: join(ctx.workspaceFolder, '.env', sep), explicit: false },
       ...(python ? { python } : {}),
+      ...(preLaunchTask ? { preLaunchTask } : {}),
+      ...(postDebugTask ? { postDebugTask } : {}),
       notes,
     };
   } catch (e) {
@@ -135,6 +142,14 @@ export function resolveLaunchConfig(choice: LaunchChoice, ctx: VariableContext):
     }
     throw e;
   }
+}
+
+/** A task label key: a non-empty string (variables are not substituted in it, as in VS Code), else an error. */
+function taskLabelOf(config: Readonly<Record<string, unknown>>, key: 'preLaunchTask' | 'postDebugTask'): string | undefined {
+  const value = config[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new LaunchConfigError(`"${key}" must be the label of a task (a string).`);
+  return value;
 }
 
 /** The environment a launch runs with: the extension's, then the envFile's, then the configuration's `env`. */

@@ -64,6 +64,13 @@ export function annotateFile(graph: CallGraph, filePath: string, text: string,
   }
   const moduleFn = inFile.find(fn => profile.frames[fn.frameIndex].name === '<module>');
   if (moduleFn && lines.length > 0) {
+    // A def on the first line shares it with the module's lens, and the editor joins lenses with the same '|' that
+    // separates their figures: name the def's so that nobody reads the module's figures as its.
+    const sharing = result.findIndex(a => a.line === 0 && a.kind === 'def');
+    if (sharing >= 0) {
+      const def = result[sharing];
+      result[sharing] = { ...def, lensText: `${profile.frames[def.frameIndex].name}: ${def.lensText}` };
+    }
     result.push({
       line: 0, kind: 'def', frameIndex: moduleFn.frameIndex, heat: 0, afterText: '',
       lensText: `module: ${functionLensText(moduleFn, profile)}`,

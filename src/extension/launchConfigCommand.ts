@@ -5,6 +5,7 @@ import vscode = require('vscode');
 import { parseEnvFile } from '../core/envFile';
 import { LaunchChoice, LaunchConfigError, mergedEnv, pythonLaunchConfigs, resolveLaunchConfig } from '../core/launchConfig';
 import type { VariableContext } from '../core/launchVariables';
+import { runLaunchTask } from './launchTasks';
 import { LaunchPlan, preparePlannedLaunch } from './plannedLaunch';
 import type { ProfileCommandResult, ProfileRunner } from './profileRun';
 import { isLaunchTarget, LaunchTarget } from './profileScriptCommand';
@@ -55,8 +56,14 @@ function variableContext(folder: vscode.WorkspaceFolder): VariableContext {
   };
 }
 
+/** A configuration's plan, with the tasks to run around it. */
+interface ConfigPlan extends LaunchPlan {
+  readonly preLaunchTask?: string;
+  readonly postDebugTask?: string;
+}
+
 /** The plan for one configuration: resolved, its envFile read and merged; a string is the problem to show. */
-export async function planFromConfig(choice: FolderChoice): Promise<LaunchPlan | string> {
+async function planFromConfig(choice: FolderChoice): Promise<ConfigPlan | string> {
   let resolved;
   try {
     resolved = resolveLaunchConfig(choice, variableContext(choice.folder));
@@ -81,6 +88,8 @@ export async function planFromConfig(choice: FolderChoice): Promise<LaunchPlan |
     label: resolved.name, run: resolved.target, args: resolved.args, cwd: resolved.cwd,
     env: mergedEnv(process.env, fileValues, resolved.env), ...(resolved.python ? { python: resolved.python } : {}),
     resource: resolved.target.kind === 'script' ? vscode.Uri.file(resolved.target.script) : choice.folder.uri,
+    ...(resolved.preLaunchTask ? { preLaunchTask: resolved.preLaunchTask } : {}),
+    ...(resolved.postDebugTask ? { postDebugTask: resolved.postDebugTask } : {}),
     notes,
   };
 }
@@ -117,11 +126,26 @@ export async function profileLaunchConfig(runner: ProfileRunner, launch: Profile
     if (!picked) return undefined;
     profiler = picked.id;
   }
-  const plan = await planFromConfig(choice);
+  let plan = await planFromConfig(choice);
   if (typeof plan === 'string') return runner.fail(plan);
+  // The preLaunchTask runs before the checks, as before a debug session: it may be what builds the program.
+  if (plan.preLaunchTask) {
+    const pre = await runLaunchTask(plan.preLaunchTask, choice.folder, choice.name, 'preLaunchTask');
+    if (pre.kind === 'cancelled') return undefined;
+    if (pre.kind === 'failed') return runner.fail(pre.message);
+    plan = { ...plan, notes: [...plan.notes, pre.note] };
+  }
   const prepared = await preparePlannedLaunch(plan, runner);
   if (!isLaunchTarget(prepared)) return prepared;
-  return launch(profiler, prepared);
+  try {
+    return await launch(profiler, prepared);
+  } finally {
+    // After the run whatever its outcome, as after a debug session; a failure is said, the run's result stands.
+    if (plan.postDebugTask) {
+      const post = await runLaunchTask(plan.postDebugTask, choice.folder, choice.name, 'postDebugTask');
+      if (post.kind === 'failed') void vscode.window.showWarningMessage(`Pyrometer: ${post.message}`);
+    }
+  }
 }
 
 function describeConfig(config: Readonly<Record<string, unknown>>): string {

@@ -103,6 +103,53 @@ describe('Profile with launch configuration, in the real editor', function () {
     assert.match(stepLens.title, new RegExp(`^cum ${expected.cumtime}s \\| own ${expected.tottime}s \\| 30,000 calls`));
   });
 
+  it('runs the preLaunchTask first and the postDebugTask after; a failing or missing preLaunchTask stops the launch', async () => {
+    const folder = vscode.workspace.workspaceFolders![0];
+    const stamp = (name: string) => `import time; open(${JSON.stringify(`pyrometer-fixtures/${name}`)}, "w").write(repr(time.time()))`;
+    const tasks = vscode.workspace.getConfiguration('tasks', folder.uri);
+    await tasks.update('version', '2.0.0', vscode.ConfigurationTarget.WorkspaceFolder);
+    await tasks.update('tasks', [
+      { label: 'pyro prepare', type: 'process', command: 'python3', args: ['-c', stamp('prelaunch.txt')], options: { cwd: '${workspaceFolder}' } },
+      { label: 'pyro after', type: 'process', command: 'python3', args: ['-c', stamp('postdebug.txt')], options: { cwd: '${workspaceFolder}' } },
+      { label: 'pyro fails', type: 'process', command: 'python3', args: ['-c', 'import sys; sys.exit(3)'] },
+    ], vscode.ConfigurationTarget.WorkspaceFolder);
+    const base = { type: 'debugpy', request: 'launch', module: 'launchapp.main', args: ['--n', '1000'], cwd: '${workspaceFolder}/pyrometer-fixtures' };
+    const launch = vscode.workspace.getConfiguration('launch', folder.uri);
+    const before = launch.get<unknown[]>('configurations') ?? [];
+    await launch.update('configurations', [...before,
+      { ...base, name: 'With tasks', preLaunchTask: 'pyro prepare', postDebugTask: 'pyro after' },
+      { ...base, name: 'Task fails', preLaunchTask: 'pyro fails' },
+      { ...base, name: 'Task missing', preLaunchTask: 'no such task' },
+    ], vscode.ConfigurationTarget.WorkspaceFolder);
+    // tasks.json is read again after the write, not at once
+    for (let i = 0; i < 50 && !(await vscode.tasks.fetchTasks()).some(t => t.name === 'pyro fails'); i++) await new Promise(r => setTimeout(r, 200));
+    const read = (name: string) => fs.readFile(path.join(fixtures, name), 'utf8');
+    const clear = () => Promise.all(['prelaunch.txt', 'postdebug.txt', 'seen.json'].map(f => fs.rm(path.join(fixtures, f), { force: true })));
+    try {
+      await clear();
+      const ran = await vscode.commands.executeCommand<ProfileCommandResult>('pyrometer.profileLaunchConfig', { name: 'With tasks', profiler: 'cProfile' });
+      assert.ok(ran?.runId, `no run: ${ran?.verdict.message}`);
+      const runStarted = Number(await read('prelaunch.txt'));
+      const seenAt = (await fs.stat(path.join(fixtures, 'seen.json'))).mtimeMs / 1000;
+      const after = Number(await read('postdebug.txt'));
+      assert.ok(runStarted <= seenAt && seenAt <= after, `order: preLaunchTask ${runStarted}, program ${seenAt}, postDebugTask ${after}`);
+
+      await clear();
+      const failed = await vscode.commands.executeCommand<ProfileCommandResult>('pyrometer.profileLaunchConfig', { name: 'Task fails', profiler: 'cProfile' });
+      assert.strictEqual(failed?.runId, undefined);
+      assert.match(failed!.verdict.message, /Launch configuration "Task fails": its preLaunchTask "pyro fails" ended with exit code 3, so nothing was profiled/);
+      await assert.rejects(read('seen.json'), /ENOENT/, 'the program did not run');
+
+      const missing = await vscode.commands.executeCommand<ProfileCommandResult>('pyrometer.profileLaunchConfig', { name: 'Task missing', profiler: 'cProfile' });
+      assert.strictEqual(missing?.runId, undefined);
+      assert.match(missing!.verdict.message, /its preLaunchTask cannot run: no task is labelled "no such task"/);
+    } finally {
+      await launch.update('configurations', before, vscode.ConfigurationTarget.WorkspaceFolder);
+      await tasks.update('tasks', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await tasks.update('version', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
   it('names the variable it cannot resolve instead of passing it on, and does not offer attach configurations', async () => {
     const asks = await vscode.commands.executeCommand<ProfileCommandResult>('pyrometer.profileLaunchConfig', { name: 'Asks for args', profiler: 'cProfile' });
     assert.strictEqual(asks?.runId, undefined);
@@ -151,7 +198,8 @@ describe('"Profile" CodeLens on tests, in the real editor', function () {
     assert.ok(stepLens, `no figures on def step: ${JSON.stringify(figures.map(l => [l.line, l.title]))}`);
     const expected = pstatsFigures(pytestPython, result.profPath!, 'test_sample.py', 'step');
     assert.strictEqual(expected.calls, '200000', 'only test_slow ran: step is called 200,000 times by it and once by test_other');
-    assert.match(stepLens.title, new RegExp(`^cum ${expected.cumtime}s \\| own ${expected.tottime}s \\| 200,000 calls`));
+    // def step is on the first line, beside the module's lens: its own is named
+    assert.match(stepLens.title, new RegExp(`^step: cum ${expected.cumtime}s \\| own ${expected.tottime}s \\| 200,000 calls`));
     // The test itself has figures too: one call.
     assert.ok(figures.some(l => l.line === 11 && /\| 1 calls?\b/.test(l.title)), JSON.stringify(figures.map(l => [l.line, l.title])));
   });

@@ -57,6 +57,19 @@ describe('launch configurations', () => {
     assert.strictEqual(r.python, '/opt/py/bin/python');
   });
 
+  it('keeps preLaunchTask and postDebugTask as labels to run, and refuses one that is not a string', () => {
+    const config = { name: 't', type: 'debugpy', request: 'launch', program: 'run.py' };
+    const r = resolveLaunchConfig({ name: 't', config: { ...config, preLaunchTask: 'build ${file}', postDebugTask: '${defaultBuildTask}' } }, ctx);
+    // no substitution: VS Code looks tasks up by the label as written
+    assert.strictEqual(r.preLaunchTask, 'build ${file}');
+    assert.strictEqual(r.postDebugTask, '${defaultBuildTask}');
+    assert.deepStrictEqual(r.notes, []);
+    const none = resolveLaunchConfig({ name: 't', config: { ...config, preLaunchTask: '' } }, ctx);
+    assert.ok(!('preLaunchTask' in none) && !('postDebugTask' in none));
+    assert.throws(() => resolveLaunchConfig({ name: 't', config: { ...config, preLaunchTask: { task: 'build' } } }, ctx),
+      /Launch configuration "t": "preLaunchTask" must be the label of a task/);
+  });
+
   it('resolves a program relative to the cwd, with string args and the default .env', () => {
     const r = resolveLaunchConfig({ name: 'p', config: { name: 'p', type: 'python', request: 'launch', program: '${file}', args: '-v --out "x y"', pythonPath: '/usr/bin/python3' } }, ctx);
     assert.deepStrictEqual(r.target, { kind: 'script', script: '/ws/proj/pkg/tool.py' });

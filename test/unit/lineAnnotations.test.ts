@@ -34,6 +34,16 @@ describe('placing a real profile on the lines of calls.py', function () {
     assert.match(defs.find(a => a.line === 0)!.lensText!, /^module: /);
   });
 
+  it('names the def whose lens shares the first line with the module\'s', () => {
+    const firstLineDef = text.slice(text.indexOf('def inc('));
+    const lenses = annotateFile(graph, file, firstLineDef).filter(a => a.kind === 'def' && a.line === 0).map(a => a.lensText);
+    assert.strictEqual(lenses.length, 2, JSON.stringify(lenses));
+    assert.ok(lenses.some(l => /^inc: cum [\d.]+s \| own [\d.]+s \| 3,000,000 calls/.test(l!)), JSON.stringify(lenses));
+    assert.ok(lenses.some(l => /^module: cum /.test(l!)), JSON.stringify(lenses));
+    // elsewhere a def's lens is not named
+    assert.match(annotateFile(graph, file, text).find(a => a.line === 3)!.lensText!, /^cum /);
+  });
+
   it('decorates the costly call sites: inc in work, work in main, main at module level', () => {
     const sites = annotateFile(graph, file, text).filter(a => a.kind === 'callSite').map(a => [a.line, profile.frames[a.frameIndex].name]);
     assert.deepStrictEqual(sites, [[10, 'inc'], [16, 'work'], [20, 'main']]);
