@@ -1,3 +1,4 @@
+import { compactCopy } from './compactString';
 import { ProfileFormatError } from './profileErrors';
 import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } from './profileModel';
 import { SubstringTable } from './substringTable';
@@ -377,15 +378,17 @@ export class SampledProfileBuilder {
 
   frameIndex(name: string, file: string, kind: FrameKind): number {
     let byFile = this.frameByNameFile.get(name);
-    if (byFile === undefined) this.frameByNameFile.set(name, byFile = new Map());
+    if (byFile === undefined) this.frameByNameFile.set(compactCopy(name), byFile = new Map());
     let index = byFile.get(file);
     if (index === undefined) {
       index = this.names.length;
-      this.names.push(name);
-      this.files.push(file);
+      // Copies: the parser's strings are slices of the whole file, which the profile would otherwise keep alive.
+      this.names.push(compactCopy(name));
+      const ownFile = compactCopy(file);
+      this.files.push(ownFile);
       this.kinds.push(kind);
       this.minLines.push(0);
-      byFile.set(file, index);
+      byFile.set(ownFile, index);
     }
     return index;
   }
@@ -405,12 +408,12 @@ export class SampledProfileBuilder {
     let index = this.threadByKey.get(key);
     if (index === undefined) {
       index = this.threadRoots.length;
-      this.threadRoots.push({ ...root });
+      this.threadRoots.push(Object.fromEntries(Object.entries(root).map(([k, v]) => [k, typeof v === 'string' ? compactCopy(v) : v])) as ThreadRoot);
       this.threadByKey.set(key, index);
     } else {
       const known = this.threadRoots[index];
-      if (!known.threadName && root.threadName) known.threadName = root.threadName;
-      if (!known.cmdline && root.cmdline) known.cmdline = root.cmdline;
+      if (!known.threadName && root.threadName) known.threadName = compactCopy(root.threadName);
+      if (!known.cmdline && root.cmdline) known.cmdline = compactCopy(root.cmdline);
     }
     return index;
   }

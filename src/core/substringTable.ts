@@ -1,3 +1,5 @@
+import { compactCopy } from './compactString';
+
 /**
  * Values keyed by strings, looked up by a range of a larger string (`text[from, to)`).
  *
@@ -26,12 +28,4 @@ export class SubstringTable {
   set(key: string, value: number): void {
     this.values.set(compactCopy(key), value);
   }
-}
-
-/**
- * A string with the same characters that owns them. JSON round trips build a new sequential string in every
- * engine; slice, concat and template literals may return a view of the original instead.
- */
-function compactCopy(key: string): string {
-  return JSON.parse(JSON.stringify(key)) as string;
 }
