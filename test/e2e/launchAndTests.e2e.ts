@@ -35,6 +35,7 @@ function writeFixtures(workspace: string): () => void {
   fs.mkdirSync(vscodeDir, { recursive: true });
   const settingsFile = path.join(vscodeDir, 'settings.json');
   const launchFile = path.join(vscodeDir, 'launch.json');
+  const tasksFile = path.join(vscodeDir, 'tasks.json');
   const oldSettings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
   const settings = oldSettings ? JSON.parse(oldSettings) : {};
   fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pyrometer.pythonPath': toolVenvPython('pytest', '3.11') }, null, 2));
@@ -42,12 +43,20 @@ function writeFixtures(workspace: string): () => void {
     version: '0.2.0',
     configurations: [
       { name: 'App: count steps', type: 'debugpy', request: 'launch', module: 'launchapp.app_main',
-        args: ['--n', '300000', '${workspaceFolderBasename}'], cwd: '${workspaceFolder}/e2e_launch', env: { APP_MODE: 'fast' } },
+        args: ['--n', '300000', '${workspaceFolderBasename}'], cwd: '${workspaceFolder}/e2e_launch', env: { APP_MODE: 'fast' },
+        preLaunchTask: 'prepare app data' },
       { name: 'Current file', type: 'debugpy', request: 'launch', program: '${file}', console: 'integratedTerminal' },
       { name: 'Attach (not offered)', type: 'debugpy', request: 'attach', connect: { port: 5678 } },
     ],
   }, null, 2));
+  // A preLaunchTask slow enough to be seen: its notification and its terminal
+  fs.writeFileSync(tasksFile, JSON.stringify({
+    version: '2.0.0',
+    tasks: [{ label: 'prepare app data', type: 'process', command: 'python3',
+      args: ['-c', 'import time; print("preparing app data"); time.sleep(4); print("prepared")'] }],
+  }, null, 2));
   return () => {
+    fs.rmSync(tasksFile, { force: true });
     if (oldSettings === undefined) fs.rmSync(settingsFile, { force: true });
     else fs.writeFileSync(settingsFile, oldSettings);
     fs.rmSync(launchFile, { force: true });
@@ -96,6 +105,10 @@ export const tests: E2ETest[] = [
         await wb.page.waitForTimeout(300);
         await wb.screenshot('profile-launch-config-profiler');
         await profilerRow.click();
+        const taskNote = await wb.waitForNotification('running preLaunchTask "prepare app data"', 30_000);
+        ctx.log('notification:', taskNote);
+        await wb.page.waitForTimeout(1500);
+        await wb.screenshot('profile-launch-config-prelaunch-task');
         await wb.openFile('app_main.py');
         const appLens = await wb.waitForCodeLens('300,000 calls', 120_000);
         ctx.log('lens in app_main.py:', appLens);
