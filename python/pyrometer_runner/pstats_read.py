@@ -17,6 +17,7 @@ Nothing runs here but the reader, so importing pstats costs nobody anything. Err
 file, an empty profile) are reported on stderr with the runner's prefix, exit code 2, and no RESULT.json.
 """
 import io
+import math
 import os
 import time
 
@@ -67,6 +68,23 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# What a profiler can have counted and timed; anything else (NaN, infinities, fractional or negative calls, counts
+# a double cannot hold exactly) is a damaged or forged file, refused here rather than shown as nonsense.
+_MAX_COUNT = 2 ** 53
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_COUNT
+
+
+def _is_seconds(value):
+    return _is_number(value) and math.isfinite(value)
+
+
+def _is_figures(calls, seconds):
+    return all(_is_count(v) for v in calls) and all(_is_seconds(v) for v in seconds)
+
+
 def name_text(name):
     """A key's name as text. The pure-Python ``profile`` module keys the code it ran by the code object itself
     (``('profile', 0, <code object <module> at 0x..., file "s.py", line 1>)``), whose repr holds a memory address
@@ -97,18 +115,26 @@ def normalized(stats):
     for key, value in stats.items():
         if not _is_key(key):
             raise NotPstats("an entry's key is %r, not (file, line, function name)" % (key,))
-        if not (isinstance(value, tuple) and len(value) == 5 and all(_is_number(v) for v in value[:4])
-                and isinstance(value[4], dict)):
+        if not (isinstance(value, tuple) and len(value) == 5 and isinstance(value[4], dict)):
             raise NotPstats("the entry of %r is not (calls, calls, tottime, cumtime, callers)" % (key,))
+        if not _is_figures(value[:2], value[2:4]):
+            raise NotPstats("the entry of %r has figures no profiler records: %r (calls must be whole and not "
+                            "negative, times finite)" % (key, value[:4]))
         changed = changed or not isinstance(key[2], str)
         for caller, edge in value[4].items():
             if not _is_key(caller):
                 raise NotPstats("a caller of %r is %r, not (file, line, function name)" % (key, caller))
-            if _is_number(edge):
+            if _is_count(edge):  # the profile module's edges: a call count, part of the function's calls
+                if edge > value[1]:
+                    raise NotPstats("a caller edge of %r counts %r calls, more than the function's %r"
+                                    % (key, edge, value[1]))
                 changed = True
-            elif not (isinstance(edge, tuple) and len(edge) == 4 and all(_is_number(v) for v in edge)):
-                raise NotPstats("a caller edge of %r is %r, not (calls, calls, tottime, cumtime)" % (key, edge))
+            elif not (isinstance(edge, tuple) and len(edge) == 4 and _is_figures(edge[:2], edge[2:])):
+                raise NotPstats("a caller edge of %r is %r, not (calls, calls, tottime, cumtime) with whole call "
+                                "counts and finite times" % (key, edge))
             changed = changed or not isinstance(caller[2], str)
+    if not math.isfinite(math.fsum(value[2] for value in stats.values())):
+        raise NotPstats("its times add up to more than a float can hold")
     if not changed:
         return stats
     out = {}
