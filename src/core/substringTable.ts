@@ -3,7 +3,7 @@ import { compactCopy } from './compactString';
 /**
  * Values keyed by strings, looked up by a range of a larger string (`text[from, to)`).
  *
- * A Map keyed by `text.slice(from, to)`, with one twist that makes it three times faster on big files: the keys it
+ * A Map keyed by `text.slice(from, to)`, with one twist that makes it about twice as fast on big files: the keys it
  * stores are compact copies, not slices. A slice of a 100 MB text is a view into it, so every lookup that compared
  * with such a key read the text where the key was first seen: a cache and TLB miss per frame, millions of times
  * over a collapsed-stacks file (~1 µs a frame on a shared VM). A copied key sits with the other keys, and the

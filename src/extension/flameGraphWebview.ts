@@ -7,8 +7,8 @@ import { openSourceAt } from './sourceNavigation';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /**
- * Answers a flame graph request, or undefined when there is nothing to show. The language server's answers come as
- * JSON text (SerializedFlameGraph), passed on to the webview as they are.
+ * Answers a flame graph request, or undefined when there is nothing to show. The language server's answers come
+ * encoded (SerializedFlameGraph) and are passed on to the webview as bytes, never parsed here.
  */
 export type FlameGraphDataProvider = (request: FlameGraphRequest) => Promise<FlameGraphData | SerializedFlameGraph | undefined>;
 

@@ -66,7 +66,8 @@ export async function runLaunchTask(label: string, folder: vscode.WorkspaceFolde
   if (!task) {
     const what = label === DEFAULT_BUILD_TASK ? 'no default build task is defined (Terminal > Configure Default Build Task…)'
       : `no task is labelled "${label}" in tasks.json or among the tasks of installed extensions`;
-    return { kind: 'failed', message: `Launch configuration "${configName}": its ${role} cannot run: ${what}. Nothing was profiled.` };
+    const consequence = role === 'preLaunchTask' ? ' Nothing was profiled.' : '';
+    return { kind: 'failed', message: `Launch configuration "${configName}": its ${role} cannot run: ${what}.${consequence}` };
   }
   if (task.isBackground) {
     // The debugger waits for a background task's problem matcher to say it is ready; the tasks API does not tell
