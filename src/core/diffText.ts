@@ -30,18 +30,20 @@ export function signedPoints(deltaShare: number): string {
 
 const share = (samples: number, total: number) => `${pythonFixed(total > 0 ? (samples / total) * 100 : 0, 1)}%`;
 
-/** The CodeLens on a def: `cum 1.200 s, −34% vs baseline` (cProfile) or `total 12.3%, −4.1 pts vs baseline` (sampled). */
+/**
+ * The delta CodeLens on a def: `cum −34% vs baseline (was 1.818 s)` (cProfile) or `total −4.1 pts vs baseline (was
+ * 16.4%)` (sampled). It follows the def's figures lens, which already says what the figure is now: repeating it
+ * made the line long enough to be cut off in a narrow editor.
+ */
 export function deltaLensText(d: FunctionDelta, diff: ProfileDiff): string {
   if (diff.kind === 'cProfile') {
-    const now = `cum ${pstatsSeconds(d.current?.total ?? 0)} s`;
-    if (!d.baseline) return `${now}, new vs baseline`;
+    if (!d.baseline) return 'new since the baseline';
     if (!d.current) return `gone (baseline cum ${pstatsSeconds(d.baseline.total)} s)`;
     const change = d.totalChange === null ? signedSeconds(d.totalDelta) : signedPercent(d.totalChange);
-    return `${now}, ${change} vs baseline (was ${pstatsSeconds(d.baseline.total)} s)`;
+    return `cum ${change} vs baseline (was ${pstatsSeconds(d.baseline.total)} s)`;
   }
-  const now = `total ${share(d.current?.total ?? 0, diff.currentTotal)} of samples`;
-  if (!d.baseline) return `${now}, new vs baseline`;
-  return `${now}, ${signedPoints(d.totalDelta)} vs baseline (was ${share(d.baseline.total, diff.baselineTotal)})`;
+  if (!d.baseline) return 'new since the baseline';
+  return `total ${signedPoints(d.totalDelta)} vs baseline (was ${share(d.baseline.total, diff.baselineTotal)})`;
 }
 
 export interface CompareLabels {
