@@ -539,7 +539,8 @@ function noSamplesMessage(req: PySpyLoadRequest, metadata: RunMetadata | undefin
  * The stacks of a launch hold the runner around the script: `_run_module_as_main (runpy)`, the runner's
  * `__main__`, `plain_run.main`, then `run` and `run_code` (pyrometer_runner/target.py; a module target's `run` is
  * in module_target.py) whose callee is the script's `<module>`. Stacks through target.run_code lose everything up to
- * it. Stacks outside the script are dropped: those holding runner
+ * it; one whose next frame is the runner's again (a sample taken as run_code records the outcome, right after the
+ * script ended) is runner work and goes. Stacks outside the script are dropped: those holding runner
  * code (its imports, writing RUN.json) and the interpreter's startup (rooted in site, runpy or the import system,
  * before the runner runs). Other stacks (threads the script started, empty stacks) stay as they are. Frames no
  * stack uses any more leave the frame table.
@@ -566,6 +567,7 @@ export function withoutRunnerFrames(profile: Profile, runnerPackageDir: string):
       }
     }
     if (cut >= 0) {
+      if (cut + 1 < s.frames.length && isRunner[s.frames[cut + 1]]) continue;
       kept.push({ ...s, frames: s.frames.slice(cut + 1), lines: s.lines.slice(cut + 1) });
       continue;
     }
