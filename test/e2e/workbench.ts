@@ -105,6 +105,10 @@ export class Workbench {
    * until the file is listed.
    */
   async quickOpen(fileName: string, attempts = 8): Promise<void> {
+    // The editor a file opens with is chosen when it opens: before the workbench has registered the extensions'
+    // contributions, a .prof or .collapsed opens in the text editor (seen in CI). Pyrometer's activity-bar entry
+    // comes with the same registration.
+    await this.waitForPyrometerContributions();
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
     for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('Control+P');
@@ -119,6 +123,11 @@ export class Workbench {
     }
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: fileName }).waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits until the workbench shows Pyrometer's activity-bar entry: its package.json contributions are registered. */
+  async waitForPyrometerContributions(timeout = 90_000): Promise<void> {
+    await this.page.locator('.activitybar .action-item .action-label[aria-label^="Pyrometer"]').first().waitFor({ state: 'attached', timeout });
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
