@@ -19,9 +19,10 @@ import { medianMs } from './timing';
 
 interface Row { readonly case: string; readonly floorMs: number; readonly oursMs: number }
 
-function bench(file: string, label: string, floor: (text: string) => unknown, ours: (text: string) => unknown): Row {
+/** `ours` reads the file the way Pyrometer does (collapsed stacks as bytes, speedscope as text); the floor as text. */
+function bench(file: string, label: string, floor: (text: string) => unknown, ours: () => unknown): Row {
   const floorMs = medianMs(5, () => floor(readFileSync(file, 'utf8')));
-  const oursMs = medianMs(5, () => ours(readFileSync(file, 'utf8')));
+  const oursMs = medianMs(5, ours);
   return { case: label, floorMs, oursMs };
 }
 
@@ -32,13 +33,13 @@ try {
   const speedscopePath = path.join(dir, 'big.speedscope.json');
   writeFileSync(speedscopePath, syntheticSpeedscope(100e6));
   const mb = (p: string) => (readFileSync(p).length / 1e6).toFixed(1);
-  const check = parseCollapsedStacks(readFileSync(collapsedPath, 'utf8'));
+  const check = parseCollapsedStacks(readFileSync(collapsedPath));
   const rows = [
     bench(collapsedPath, `py-spy collapsed, ${check.stacks!.totalWeight.toLocaleString('en-US')} samples over ` +
       `${check.stacks!.stacks.length.toLocaleString('en-US')} stacks (${mb(collapsedPath)} MB): read + parse + model vs read + split lines`,
-    text => text.split('\n'), text => parseCollapsedStacks(text)),
+    text => text.split('\n'), () => parseCollapsedStacks(readFileSync(collapsedPath))),
     bench(speedscopePath, `speedscope JSON (${mb(speedscopePath)} MB): read + parse + model vs read + JSON.parse`,
-      text => JSON.parse(text), text => parseSpeedscope(text)),
+      text => JSON.parse(text), () => parseSpeedscope(readFileSync(speedscopePath, 'utf8'))),
   ];
   console.log(`Profile file parsing — ${new Date().toISOString()}`);
   console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; node ${process.version}; median of 5`);

@@ -75,21 +75,24 @@ export interface CollapsedHeader {
   /** Counts per second: the sampling rate, or 1e6 when the counts are microseconds. */
   readonly rateHz?: number;
   readonly derivedFromCallGraph: boolean;
-  /** The text with its leading comment lines removed (the parser reads stacks only). */
-  readonly body: string;
+  /** The file's bytes after its leading comment lines (the parser reads stacks only); a view, not a copy. */
+  readonly body: Uint8Array;
 }
 
-/** Reads and removes the leading `#` comment lines; only Pyrometer's own header says anything about units. */
-export function readCollapsedHeader(text: string): CollapsedHeader {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+/**
+ * Reads and skips the leading `#` comment lines of a collapsed file's bytes; only Pyrometer's own header says
+ * anything about units. Only the comment lines are decoded.
+ */
+export function readCollapsedHeader(bytes: Uint8Array): CollapsedHeader {
+  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let rateHz: number | undefined;
   let derived = false;
   for (;;) {
-    while (pos < text.length && (text[pos] === '\n' || text[pos] === '\r')) pos++;
-    if (text[pos] !== '#') break;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const line = text.slice(pos, end);
+    while (pos < bytes.length && (bytes[pos] === 10 /* \n */ || bytes[pos] === 13 /* \r */)) pos++;
+    if (bytes[pos] !== 35 /* # */) break;
+    let end = bytes.indexOf(10, pos);
+    if (end < 0) end = bytes.length;
+    const line = new TextDecoder().decode(bytes.subarray(pos, end));
     if (line.startsWith(COLLAPSED_HEADER_PREFIX)) {
       if (line.replace(/\r$/, '').endsWith(`): ${MICROSECONDS_WORDS}`)) {
         derived = true;
@@ -101,5 +104,6 @@ export function readCollapsedHeader(text: string): CollapsedHeader {
     }
     pos = end + 1;
   }
-  return { ...(rateHz !== undefined ? { rateHz } : {}), derivedFromCallGraph: derived, body: pos === 0 ? text : text.slice(Math.min(pos, text.length)) };
+  return { ...(rateHz !== undefined ? { rateHz } : {}), derivedFromCallGraph: derived, body: pos === 0 ? bytes : bytes.subarray(Math.min(pos, bytes.length)) };
 }
+

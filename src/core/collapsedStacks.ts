@@ -1,6 +1,7 @@
 import { compactCopy } from './compactString';
 import { ProfileFormatError } from './profileErrors';
 import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } from './profileModel';
+import { FrameResolution, NOT_PLAIN, PlainLineReader } from './collapsedPlainLines';
 import { SubstringTable } from './substringTable';
 
 /**
@@ -25,8 +26,8 @@ import { SubstringTable } from './substringTable';
  * none: with `--function` that is the `def` line; otherwise it is the earliest sampled line of the function, at or
  * after its `def` (py-spy records no first line). The exact line of every position is in `StackSample.lines`.
  *
- * Linear in the input: each line is cut with indexOf/slice, each distinct frame text is parsed once (a cache keyed
- * by the frame's text without its line), and nothing is built by repeated concatenation.
+ * Linear in the input: each distinct frame text is parsed once (a cache keyed by the frame's text without its line;
+ * the position's line comes from its `:LINE)`), and nothing is built by repeated concatenation.
  */
 export const COLLAPSED_FORMATS = 'py-spy raw output (py-spy record --format raw) or collapsed stacks ' +
   '(one stack per line, root first, frames joined by ";", then a space and a whole sample count)';
@@ -38,30 +39,84 @@ export interface SampledParseOptions {
   readonly rateHz?: number;
 }
 
-/** Parses py-spy raw output / collapsed stacks. Throws ProfileFormatError naming the line it cannot read. */
-export function parseCollapsedStacks(text: string, options: SampledParseOptions = {}): Profile {
-  if (looksLikeJson(text)) {
+/**
+ * Parses py-spy raw output / collapsed stacks (the file's bytes, or its text). Throws ProfileFormatError naming the
+ * line it cannot read. Plain lines go through the byte-level fast path (collapsedPlainLines.ts); every other line,
+ * decoded, through StackLineReader below.
+ */
+export function parseCollapsedStacks(input: string | Uint8Array, options: SampledParseOptions = {}): Profile {
+  return readCollapsed(typeof input === 'string' ? new TextEncoder().encode(input) : input, options, true);
+}
+
+/** The same reader without the fast path: every line decoded and read by StackLineReader (the fuzz tests' reference). */
+export function parseCollapsedStacksLineByLine(input: string | Uint8Array, options: SampledParseOptions = {}): Profile {
+  return readCollapsed(typeof input === 'string' ? new TextEncoder().encode(input) : input, options, false);
+}
+
+function readCollapsed(bytes: Uint8Array, options: SampledParseOptions, fast: boolean): Profile {
+  // ignoreBOM keeps a U+FEFF inside the text as the file has it; the file's own BOM is skipped below.
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  if (looksLikeJson(utf8.decode(bytes.subarray(0, 4096)))) {
     throw new ProfileFormatError(`This looks like JSON (a speedscope file?), not collapsed stacks. Pyrometer reads ${COLLAPSED_FORMATS}, or speedscope JSON as py-spy writes it.`);
   }
   const builder = new SampledProfileBuilder();
-  // Frame indices by frame text, looked up by a range of the text: see SubstringTable for why not a plain Map.
-  const frameByTextWithoutLine = new SubstringTable();
-  const frameByText = new SubstringTable();
+  const lineReader = new StackLineReader(builder);
+  const plain = fast
+    ? new PlainLineReader(bytes, (from, to, colon) => lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1))
+    : undefined;
   const frames: number[] = [];
   const lines: number[] = [];
   let lineNo = 0;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM
-  const length = text.length;
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // a BOM
+  const length = bytes.length;
   while (start < length) {
-    let end = text.indexOf('\n', start);
+    let end = plain !== undefined ? plain.nextNewline(start) : bytes.indexOf(10 /* \n */, start);
     if (end < 0) end = length;
     lineNo++;
     let lineEnd = end;
-    if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 /* \r */) lineEnd--;
-    const line = text.slice(start, lineEnd);
+    if (lineEnd > start && bytes[lineEnd - 1] === 13 /* \r */) lineEnd--;
     const lineStart = start;
     start = end + 1;
-    if (isBlank(line)) continue;
+    if (plain !== undefined) {
+      const count = plain.read(lineStart, lineEnd, frames, lines);
+      if (count !== NOT_PLAIN) {
+        for (let k = 0; k < frames.length; k++) builder.noteLine(frames[k], lines[k]);
+        builder.addStack(frames.slice(), lines.slice(), count, -1);
+        continue;
+      }
+    }
+    lineReader.read(utf8.decode(bytes.subarray(lineStart, lineEnd)), lineNo);
+  }
+  return builder.build('py-spy', options);
+}
+
+/**
+ * Reads one line of collapsed stacks, decoded: every form the format allows (roots, `;` inside file names, odd
+ * frames), with the errors that name the line and column.
+ */
+class StackLineReader {
+  // Frame texts → frames. Without their `:LINE)` only for frames whose line is that suffix (see lineIsSuffix);
+  // every other frame text whole: `g(x.py:3)` is a bare name, and `g(x.py:4)` another one.
+  private readonly frameByTextWithoutLine = new SubstringTable();
+  private readonly frameByText = new SubstringTable();
+  private readonly frames: number[] = [];
+  private readonly lines: number[] = [];
+
+  constructor(private readonly builder: SampledProfileBuilder) {}
+
+  /**
+   * A plain frame's text, seen by the fast path for the first time (`colon`: where its `:LINE)` starts, in
+   * characters, or -1): its frame, or undefined for a piece of a frame.
+   */
+  resolvePlainFrame(segment: string, colon: number): FrameResolution | undefined {
+    if (parenDepth(segment) !== 0) return undefined;
+    const parsed = parseFrameText(segment);
+    return { frame: this.builder.frameIndex(parsed.name, parsed.file, parsed.kind), lineIsSuffix: colon > 0 && lineIsSuffix(parsed, segment, colon) };
+  }
+
+  read(line: string, lineNo: number): void {
+    const builder = this.builder;
+    if (isBlank(line)) return;
     if (line.indexOf('\0') >= 0) fail(lineNo, 'it holds NUL bytes (a binary file?)');
 
     const space = line.lastIndexOf(' ');
@@ -70,6 +125,8 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
       fail(lineNo, `it does not end in a space and a whole sample count (${JSON.stringify(abbreviate(line))})`);
     }
     const stack = line.slice(0, space);
+    const frames = this.frames;
+    const lines = this.lines;
     frames.length = 0;
     lines.length = 0;
     let pos = 0;
@@ -96,13 +153,12 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
       let frame: number;
       let line = 0;
       const keyEnd = segEnd > pos && stack.charCodeAt(segEnd - 1) === 41 /* ) */ ? lineSuffixStart(stack, pos, segEnd) : -1;
-      if (keyEnd > 0) {
-        line = readDigits(stack, keyEnd + 1, segEnd - 1);
-        frame = frameByTextWithoutLine.get(text, lineStart + pos, lineStart + keyEnd);
+      const withoutLine = keyEnd > 0 ? this.frameByTextWithoutLine.get(stack, pos, keyEnd) : -1;
+      const cached = withoutLine >= 0 ? withoutLine : this.frameByText.get(stack, pos, segEnd);
+      if (cached >= 0) {
+        frame = cached;
+        if (withoutLine >= 0) line = readDigits(stack, keyEnd + 1, segEnd - 1);
       } else {
-        frame = frameByText.get(text, lineStart + pos, lineStart + segEnd);
-      }
-      if (frame < 0) {
         let segment = stack.slice(pos, segEnd);
         let depth = parenDepth(segment);
         if (depth > 0) {
@@ -127,8 +183,8 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
         line = parsed.line;
         if (parenDepth(segment) === 0) {
           const colon = segment.endsWith(')') ? lineSuffixStart(segment, 0, segment.length) : -1;
-          if (colon > 0) frameByTextWithoutLine.set(segment.slice(0, colon), frame);
-          else frameByText.set(segment, frame);
+          if (colon > 0 && lineIsSuffix(parsed, segment, colon)) this.frameByTextWithoutLine.set(segment.slice(0, colon), frame);
+          else this.frameByText.set(segment, frame);
         }
       }
       if (!Number.isSafeInteger(line)) fail(lineNo, `a frame's line number at column ${pos + 1} is too large (more than 2^53)`);
@@ -139,7 +195,15 @@ export function parseCollapsedStacks(text: string, options: SampledParseOptions 
     }
     builder.addStack(frames.slice(), lines.slice(), count, builder.threadIndex(root));
   }
-  return builder.build('py-spy', options);
+}
+
+/**
+ * Whether the frame parsed from `segment` is `NAME (FILE` + its `:LINE)` suffix (from `colon`), so every text with
+ * the same part before the colon is the same frame at another line. Not so for a bare name (`g(x.py:3)`) or a file
+ * the line was not split from (`f (:5)`).
+ */
+function lineIsSuffix(parsed: FrameText, segment: string, colon: number): boolean {
+  return parsed.file !== '' && segment.slice(0, colon) === `${parsed.name} (${parsed.file}`;
 }
 
 /** How many ';' a frame's file name may hold (py-spy writes them unescaped); more is taken as separate frames. */

@@ -115,7 +115,7 @@ async function readProfile(req: ProfileFileRequest, format: Exclude<ProfileFileF
       return { profile, facts: facts.unresolved > 0 ? { unresolvedFrames: facts.unresolved } : {} };
     }
     case 'collapsed': {
-      const header = readCollapsedHeader(await fs.readFile(req.path, 'utf8'));
+      const header = readCollapsedHeader(await fs.readFile(req.path));
       const profile = parseCollapsedStacks(header.body, { metadata: fileMetadata('collapsed stacks (file)', req.path), rateHz: header.rateHz });
       return { profile, facts: header.derivedFromCallGraph ? { derivedFromCallGraph: true } : {} };
     }

@@ -513,11 +513,12 @@ export async function loadRunMetadata(metaPath: string): Promise<RunMetadata> {
  * for an unreadable file and PySpyProfileError('noSamples') when no sample holds a frame of the program.
  */
 export async function loadPySpyProfile(req: PySpyLoadRequest): Promise<Profile> {
-  const text = await fs.readFile(req.profilePath, 'utf8');
+  // Raw output is read as bytes: the collapsed reader decodes only what it needs.
+  const content = req.format === 'raw' ? await fs.readFile(req.profilePath) : await fs.readFile(req.profilePath, 'utf8');
   let metadata: RunMetadata | undefined;
   if (req.metaPath && await isFile(req.metaPath)) metadata = { ...await loadRunMetadata(req.metaPath), tool: 'py-spy' };
   const options = { metadata, rateHz: req.rateHz };
-  let profile = req.format === 'raw' ? parseCollapsedStacks(text, options) : parseSpeedscope(text, options);
+  let profile = typeof content === 'string' ? parseSpeedscope(content, options) : parseCollapsedStacks(content, options);
   if (req.runnerPackageDir) profile = withoutRunnerFrames(profile, req.runnerPackageDir);
   if (req.fullFilenames && metadata?.cwd) profile = withResolvedFiles(profile, metadata.cwd);
   const withFrames = profile.stacks?.stacks.reduce((n, s) => n + (s.frames.length > 0 ? s.weight : 0), 0) ?? 0;

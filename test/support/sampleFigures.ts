@@ -10,7 +10,7 @@ export function reopenSpeedscope(text: string): Profile {
   return parseSpeedscope(text, { rateHz: speedscopeWeighting(JSON.parse(text)).rateHz });
 }
 export function reopenCollapsed(text: string): Profile {
-  const header = readCollapsedHeader(text);
+  const header = readCollapsedHeader(new TextEncoder().encode(text));
   return parseCollapsedStacks(header.body, { rateHz: header.rateHz });
 }
 

@@ -187,7 +187,7 @@ describe('export of cProfile runs: the call tree derived from caller edges, in w
     assert.strictEqual(first, '# Pyrometer export of "calls.py" (cProfile): microseconds of own time, derived from caller edges (apportioned, not sampled)');
     assert.ok(rest.every(l => / \d+$/.test(l)), rest.join('\n'));
     assert.ok(rest.includes('<module> (/w/calls.py:1);main (/w/calls.py:14);work (/w/calls.py:7);inc (/w/calls.py:3) 600003'), rest.join('\n'));
-    const header = readCollapsedHeader(text);
+    const header = readCollapsedHeader(new TextEncoder().encode(text));
     assert.deepStrictEqual([header.rateHz, header.derivedFromCallGraph], [1e6, true]);
     const back = reopenCollapsed(text);
     assert.deepStrictEqual(sampleFigures(back), sampleFigures(reopenSpeedscope(speedscopeText(profile, 'calls.py'))));
@@ -221,8 +221,10 @@ describe('collapsed export: frame texts the parser reads back', () => {
   });
 
   it('readCollapsedHeader ignores comments it did not write and leaves py-spy files untouched', () => {
-    assert.deepStrictEqual(readCollapsedHeader('# hello\na (x.py:1) 3\n'), { derivedFromCallGraph: false, body: 'a (x.py:1) 3\n' });
-    const raw = fixture('calls-raw.txt');
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    const header = readCollapsedHeader(utf8('# hello\na (x.py:1) 3\n'));
+    assert.deepStrictEqual({ ...header, body: new TextDecoder().decode(header.body) }, { derivedFromCallGraph: false, body: 'a (x.py:1) 3\n' });
+    const raw = utf8(fixture('calls-raw.txt'));
     assert.strictEqual(readCollapsedHeader(raw).body, raw);
   });
 });
