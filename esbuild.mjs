@@ -16,6 +16,8 @@ await Promise.all([
     platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/extension/languageClientBundle.ts'], outfile: 'dist/languageClient.js',
     platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['src/bundles/codeCacheWarmup.ts'], outfile: 'dist/codeCacheWarmup.js',
+    platform: 'node', format: 'cjs', target: 'node18' }),
   esbuild.build({ ...common, entryPoints: ['src/bundles/serverEntry.ts'], outfile: 'dist/server.js',
     platform: 'node', format: 'cjs', target: 'node18' }),
   esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/serverMain.js',

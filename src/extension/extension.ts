@@ -34,6 +34,7 @@ import { ReportDocuments } from './reportDocuments';
 import { showRunDetails } from './runDetailsCommand';
 import { BenchCommandArgs, benchmark } from './benchCommand';
 import { COMPARISON_REPORT, CompareCommandArgs, compareWithBaseline } from './compareCommand';
+import { scheduleCodeCacheWarmup } from './codeCacheWarmup';
 
 /** Wires Pyrometer's pieces together; nothing heavy starts here (the server starts on first need). */
 export function activate(context: vscode.ExtensionContext, load?: BundleLoad): PyrometerExports {
@@ -197,7 +198,8 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): P
   );
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);
-  return { activation: activationTiming(activateStartMs, load) };
+  context.subscriptions.push(scheduleCodeCacheWarmup(context, () => server.bundleLoad !== undefined, line => output.appendLine(`[code cache] ${line}`)));
+  return { activation: activationTiming(activateStartMs, load), languageClientLoad: () => server.bundleLoad };
 }
 
 export function deactivate(): void {

@@ -6,7 +6,7 @@ import {
   AllocationsResult, CompareRunsParams, CompareRunsResult, GcTimelineResult, RunDetailsResult, FlameGraphResult, FunctionTableResult, LineAnnotationsResult, LoadRunParams, LoadRunResult, Notifications, Requests, ServerSettings,
 } from '../protocol/serverRequests';
 
-import { loadCachedBundle } from '../bundles/cachedBundle';
+import { CodeCacheUse, loadCachedBundle } from '../bundles/cachedBundle';
 
 type LanguageClientBundle = typeof import('./languageClientBundle');
 
@@ -21,6 +21,8 @@ export class ServerClient implements vscode.Disposable {
   readonly onActiveRunChanged = this.activeRunChanged.event;
   private restartsSeen = 0;
   private bundle: LanguageClientBundle | undefined;
+  /** How the language client bundle was loaded (for the editor benchmark); undefined until it is. */
+  bundleLoad: { readonly ms: number; readonly codeCache: CodeCacheUse } | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly onRestart: () => void,
     private readonly initialSettings?: () => ServerSettings) {}
@@ -90,7 +92,13 @@ export class ServerClient implements vscode.Disposable {
 
   private async start(): Promise<LanguageClient> {
     // Loaded here, not imported: see languageClientBundle.ts.
-    const bundle = this.bundle ??= loadCachedBundle<LanguageClientBundle>(this.context.asAbsolutePath('dist/languageClient.js'), require).exports;
+    if (this.bundle === undefined) {
+      const startMs = performance.now();
+      const loaded = loadCachedBundle<LanguageClientBundle>(this.context.asAbsolutePath('dist/languageClient.js'), require);
+      this.bundle = loaded.exports;
+      this.bundleLoad = { ms: performance.now() - startMs, codeCache: loaded.codeCache };
+    }
+    const bundle = this.bundle;
     const { State } = bundle;
     // initializationOptions are read at every (re)start, so a restarted server has the current caps before any run is loaded.
     const client = bundle.createLanguageClient(this.context.asAbsolutePath('dist/server.js'), () => this.initialSettings?.());

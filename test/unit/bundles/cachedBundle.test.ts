@@ -4,10 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFile } from 'child_process';
 import { promisify } from 'util';
-import { loadCachedBundle } from '../../../src/bundles/cachedBundle';
+import { existsSync } from 'fs';
+import { codeCachePath, loadCachedBundle } from '../../../src/bundles/cachedBundle';
 
 const execFileAsync = promisify(execFile);
 const LOADER = path.resolve(__dirname, '..', '..', '..', 'src', 'bundles', 'cachedBundle.js'); // out/test/unit/bundles -> out/src
+const WARMUP = path.resolve(__dirname, '..', '..', '..', 'src', 'bundles', 'codeCacheWarmup.js');
 
 const BUNDLE = `"use strict";
 const os = require('os');
@@ -83,6 +85,25 @@ describe('bundles loaded through the V8 code cache', () => {
   it('keeps the bundle\'s own line numbers in stack traces', () => {
     const loaded = loadCachedBundle<Record<string, unknown>>(file, require, { cacheDir: null });
     assert.throws(() => (loaded.exports.fail as () => void)(), (e: Error) => e.stack!.includes(`${file}:4:`));
+  });
+
+  it('the warm-up process fills the cache a later load takes, also for a bundle that needs vscode at load', async () => {
+    const needsVscode = path.join(dir, 'client.js');
+    await fs.writeFile(needsVscode, `const vscode = require('vscode');\nclass C extends vscode.Disposable {}\nmodule.exports = { C, kind: typeof vscode.window.createOutputChannel };\n`);
+    await fs.mkdir(cacheDir, { mode: 0o700 });
+    assert.ok(!existsSync(codeCachePath(file, { cacheDir })!));
+    const { stderr } = await execFileAsync(process.execPath, [WARMUP, file, needsVscode], { env: { ...process.env, PYROMETER_CODE_CACHE_DIR: cacheDir } });
+    assert.strictEqual(stderr, '');
+    for (const f of [file, needsVscode]) assert.ok((await fs.stat(codeCachePath(f, { cacheDir })!)).size > 0, f);
+    assert.strictEqual((await load()).codeCache, 'used');
+    // A bundle that fails to load: the warm-up says which and exits 1, the others still get their cache.
+    const broken = path.join(dir, 'broken.js');
+    await fs.writeFile(broken, 'throw new Error("cannot load");\n');
+    await fs.rm(cacheDir, { recursive: true });
+    await fs.mkdir(cacheDir, { mode: 0o700 });
+    await assert.rejects(execFileAsync(process.execPath, [WARMUP, broken, file], { env: { ...process.env, PYROMETER_CODE_CACHE_DIR: cacheDir } }),
+      (e: { code: number; stderr: string }) => e.code === 1 && e.stderr.includes('broken.js: cannot load'));
+    assert.ok(existsSync(codeCachePath(file, { cacheDir })!));
   });
 
   it('no cache directory: loads without a cache', () => {
