@@ -97,6 +97,9 @@ export class ServerClient implements vscode.Disposable {
       const loaded = loadCachedBundle<LanguageClientBundle>(this.context.asAbsolutePath('dist/languageClient.js'), require);
       this.bundle = loaded.exports;
       this.bundleLoad = { ms: performance.now() - startMs, codeCache: loaded.codeCache };
+      // Loading the client and starting it are two pauses of the editor's thread, not one twice as long: a timer,
+      // not setImmediate, so that the editor's own pending timers and messages run in between.
+      await new Promise(resolve => setTimeout(resolve, 0));
     }
     const bundle = this.bundle;
     const { State } = bundle;
