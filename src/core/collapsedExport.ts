@@ -106,4 +106,3 @@ export function readCollapsedHeader(bytes: Uint8Array): CollapsedHeader {
   }
   return { ...(rateHz !== undefined ? { rateHz } : {}), derivedFromCallGraph: derived, body: pos === 0 ? bytes : bytes.subarray(Math.min(pos, bytes.length)) };
 }
-
