@@ -35,6 +35,30 @@ async function readSummary(wb: Workbench, fileName: string): Promise<string> {
 
 export const tests: E2ETest[] = [
   {
+    name: 'a py-spy collapsed-stacks file opens in Pyrometer\'s editor with py-spy\'s own sample total',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      const workspace = ctx.env.workspace;
+      // Real `py-spy record --format raw` output: plain lines, the reader's byte-level fast path.
+      const raw = fs.readFileSync(path.resolve(RUNNER, '..', '..', 'test', 'fixtures', 'pyspy', 'calls-raw.txt'), 'utf8');
+      const samples = raw.trim().split('\n').reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+      fs.writeFileSync(path.join(workspace, 'calls-pyspy.collapsed'), raw);
+      const wb = await ctx.openWorkbench();
+      await wb.waitForExplorer('calls-pyspy.collapsed');
+      await wb.quickOpen('calls-pyspy.collapsed');
+      const frame = wb.webview();
+      const summaryText = await readSummary(wb, 'calls-pyspy.collapsed');
+      ctx.log('summary:', summaryText, `(the file's counts add up to ${samples})`);
+      assert.ok(samples > 0, `the fixture holds ${samples} samples`);
+      assert.ok(summaryText.startsWith(`calls-pyspy.collapsed — collapsed stacks: ${samples.toLocaleString('en-US')} samples`), summaryText);
+      await frame.locator('canvas').first().waitFor({ timeout: 60_000 });
+      await frame.locator('input.search').fill('inc');
+      await frame.locator('.match-count', { hasText: 'matched' }).waitFor({ timeout: 30_000 });
+      await wb.screenshot('profile-file-collapsed');
+      fs.rmSync(path.join(workspace, 'calls-pyspy.collapsed'), { force: true });
+    },
+  },
+  {
     name: 'a saved perf script output opens in Pyrometer\'s editor as a mixed Python + native flame graph',
     timeoutMs: 240_000,
     async run(ctx) {
