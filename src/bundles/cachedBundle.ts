@@ -118,7 +118,7 @@ function cacheKey(source: string): string {
  * Compiled code from the cache runs without further checks, so it is only read from a real directory of this user
  * that nobody else may write to.
  */
-function isPrivateDir(dir: string): boolean {
+export function isPrivateDir(dir: string): boolean {
   try {
     const st = lstatSync(dir);
     if (!st.isDirectory()) return false;

@@ -1,7 +1,8 @@
 import { spawn } from 'child_process';
 import { existsSync } from 'fs';
+import path = require('path');
 import vscode = require('vscode');
-import { codeCachePath } from '../bundles/cachedBundle';
+import { codeCachePath, isPrivateDir } from '../bundles/cachedBundle';
 
 /** How long after activation the warm-up starts: out of the window's own start, before most first profile runs. */
 const DELAY_MS = 1500;
@@ -18,6 +19,9 @@ export function scheduleCodeCacheWarmup(context: vscode.ExtensionContext, alread
       const bundle = context.asAbsolutePath('dist/languageClient.js');
       const cache = codeCachePath(bundle);
       if (cache === undefined || existsSync(cache) || alreadyLoaded()) return;
+      // A cache directory others may write to is never used (cachedBundle.ts): warming it would be wasted work
+      // at every start.
+      if (existsSync(path.dirname(cache)) && !isPrivateDir(path.dirname(cache))) return;
       const startedMs = Date.now();
       // The extension host's executable as Node (Electron's when VS Code runs on Electron), so V8 is the same one.
       const child = spawn(process.execPath, [context.asAbsolutePath('dist/codeCacheWarmup.js'), bundle], {
