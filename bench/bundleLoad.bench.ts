@@ -8,7 +8,7 @@
  *   npm run build:production && npm run compile-tests && node out/bench/bundleLoad.bench.js
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, statSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { median } from './timing';
@@ -17,14 +17,8 @@ const repoRoot = path.resolve(__dirname, '..', '..'); // out/bench -> repo
 const loader = path.join(repoRoot, 'out', 'src', 'bundles', 'cachedBundle.js');
 const REPEATS = 7;
 
-// A stand-in for the editor's `vscode` module: any property, call or construction gives a stand-in back. The
-// module object inherits from a proxy, because the bundles copy it (esbuild's ES-module interop keeps its prototype).
-const STUB = `const Module = require('module');
-const load = Module._load;
-const any = new Proxy(function () {}, { get: (_t, k) => k === Symbol.toPrimitive ? () => '' : any, apply: () => any, construct: () => any });
-const vscode = Object.create(new Proxy({}, { get: (_t, k) => k === Symbol.toPrimitive ? () => '' : any }));
-Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
-`;
+// `vscode` answers a stand-in in the measuring processes (src/bundles/vscodeStandIn.ts, as for the code cache warm-up).
+const stubFile = path.join(repoRoot, 'out', 'src', 'bundles', 'vscodeStandIn.js');
 
 type Way = 'require' | 'cache';
 
@@ -40,8 +34,6 @@ function loadMs(stubFile: string, bundle: string, way: Way, cacheDir: string): {
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pyrometer-bench-bundles-'));
 try {
-  const stubFile = path.join(dir, 'vscode-stub.js');
-  writeFileSync(stubFile, STUB);
   console.log(`Bundle loading — ${new Date().toISOString()}`);
   console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; node ${process.version}; median of ${REPEATS} new processes each`);
   console.log('');

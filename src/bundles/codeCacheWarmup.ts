@@ -7,21 +7,8 @@
 // Each bundle is loaded as the extension host loads it (its modules evaluated, which compiles the functions they
 // run at load), with a stand-in for `vscode` that answers everything, then its cache is written. A cache V8 does not
 // accept in the extension host (other V8 flags) is only rejected there and compiled as before.
-import Module = require('module');
+import './vscodeStandIn';
 import { loadCachedBundle } from './cachedBundle';
-
-const vscodeStandIn: unknown = new Proxy(function () { /* any call */ }, {
-  get: (_target, key) => (key === Symbol.toPrimitive ? () => '' : vscodeStandIn),
-  apply: () => vscodeStandIn,
-  construct: () => vscodeStandIn as object,
-});
-
-type Load = (request: string, ...rest: unknown[]) => unknown;
-const moduleLoader = Module as unknown as { _load: Load };
-const load = moduleLoader._load;
-moduleLoader._load = function (this: unknown, request: string, ...rest: unknown[]) {
-  return request === 'vscode' ? vscodeStandIn : load.call(this, request, ...rest);
-};
 
 let failed = 0;
 for (const bundle of process.argv.slice(2)) {
