@@ -1,5 +1,6 @@
 import { ExportStacks, exportStacksOf, MICROSECONDS_PER_SECOND, threadRootParts } from './exportStacks';
 import type { Profile } from './profileModel';
+import { utf8BomLength } from './utf8Bom';
 
 /**
  * A run as collapsed stacks (flamegraph.pl's input, py-spy's `--format raw`): one line per stack, root first,
@@ -84,7 +85,7 @@ export interface CollapsedHeader {
  * anything about units. Only the comment lines are decoded.
  */
 export function readCollapsedHeader(bytes: Uint8Array): CollapsedHeader {
-  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let pos = utf8BomLength(bytes);
   let rateHz: number | undefined;
   let derived = false;
   for (;;) {

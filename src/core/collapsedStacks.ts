@@ -3,6 +3,7 @@ import { ProfileFormatError } from './profileErrors';
 import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } from './profileModel';
 import { FrameResolution, NOT_PLAIN, PlainLineReader } from './collapsedPlainLines';
 import { SubstringTable } from './substringTable';
+import { utf8BomLength } from './utf8Bom';
 
 /**
  * py-spy's raw output (`py-spy record --format raw`, the "collapsed stacks" of flamegraph.pl) → the profile model.
@@ -67,7 +68,7 @@ function readCollapsed(bytes: Uint8Array, options: SampledParseOptions, fast: bo
   const frames: number[] = [];
   const lines: number[] = [];
   let lineNo = 0;
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // a BOM
+  let start = utf8BomLength(bytes);
   const length = bytes.length;
   while (start < length) {
     let end = plain !== undefined ? plain.nextNewline(start) : bytes.indexOf(10 /* \n */, start);
