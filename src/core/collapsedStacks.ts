@@ -65,8 +65,6 @@ function readCollapsed(bytes: Uint8Array, options: SampledParseOptions, fast: bo
   const plain = fast
     ? new PlainLineReader(bytes, (from, to, colon) => lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1))
     : undefined;
-  const frames: number[] = [];
-  const lines: number[] = [];
   let lineNo = 0;
   let start = utf8BomLength(bytes);
   const length = bytes.length;
@@ -79,11 +77,13 @@ function readCollapsed(bytes: Uint8Array, options: SampledParseOptions, fast: bo
     const lineStart = start;
     start = end + 1;
     if (plain !== undefined) {
-      const count = plain.read(lineStart, lineEnd, frames, lines);
+      const count = plain.read(lineStart, lineEnd);
       if (count !== NOT_PLAIN) {
         // Copied into arrays of their final size, which V8 allocates faster than slice() (~60 ms of GC less on 200,000
         // stacks).
-        const n = frames.length;
+        const n = plain.frameCount;
+        const frames = plain.frames;
+        const lines = plain.lines;
         const stackFrames = new Array<number>(n);
         const stackLines = new Array<number>(n);
         for (let k = 0; k < n; k++) {

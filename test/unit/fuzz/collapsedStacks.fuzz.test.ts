@@ -95,4 +95,13 @@ describe('collapsed stacks: the byte-level fast path reads every line as the lin
     assert.deepStrictEqual(p.frames.map(f => f.name), ['f', 'g(x.py:3)', 'g(x.py:4)']);
     assert.deepStrictEqual(p.stacks!.stacks.map(s => s.lines), [[3, 0], [5, 0]]);
   });
+
+  it('stacks deeper than the fast path\'s first buffers (64 frames), then shorter and declined lines', () => {
+    const deep = (n: number) => Array.from({ length: n }, (_, i) => `f${i % 90} (m${i % 7}.py:${i + 1})`).join(';');
+    const text = `${deep(300)} 3\n${deep(65)} 2\nf0 (m0.py:9) 1\nthread (5);${deep(70)} 4\n${deep(64)} 1\n`;
+    const model = parseBothWays(text);
+    assert.deepStrictEqual(model.stacks!.stacks.map(s => s.frames.length), [300, 65, 1, 70, 64]);
+    assert.deepStrictEqual(model.stacks!.stacks[0].lines.slice(295), [296, 297, 298, 299, 300]);
+    assert.deepStrictEqual(model.stacks!.stacks.map(s => s.weight), [3, 2, 1, 4, 1]);
+  });
 });
