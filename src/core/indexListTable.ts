@@ -10,6 +10,9 @@
  * Open addressing with linear probing, at most half full. The hash is seeded per table, so a file cannot be crafted
  * in advance to make its stacks collide.
  */
+/** What IndexListTable.idOf answers for a new list its `admit` check refused. */
+export const NOT_ADMITTED = -1;
+
 export class IndexListTable {
   /** List i is numbers[starts[i], starts[i + 1]). */
   private numbers = new Int32Array(INITIAL_NUMBERS);
@@ -22,8 +25,13 @@ export class IndexListTable {
     return this.starts.length - 1;
   }
 
-  /** The id of `list`, whose elements are integers in [0, 2^31); a new list gets the next id (`size` before). */
-  idOf(list: readonly number[]): number {
+  /**
+   * The id of `list`; a new list gets the next id (`size` before). A list seen before is known valid, so `admit` (the
+   * caller's check of the elements: integers in [0, 2^31)) runs only for a list not yet in the table, and a list it
+   * refuses gets NOT_ADMITTED and is not stored. Before the check, elements are only read, hashed and compared with
+   * `!==` against stored valid numbers, so an invalid list can never match one.
+   */
+  idOf(list: readonly unknown[], admit: (list: readonly unknown[]) => boolean = () => true): number {
     const hash = this.hash(list);
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
@@ -32,7 +40,20 @@ export class IndexListTable {
       const id = slots[2 * slot + 1] - 1;
       if (slots[2 * slot] === hash && this.listEquals(id, list)) return id;
     }
-    return this.add(list, hash);
+    return admit(list) ? this.add(list as readonly number[], hash) : NOT_ADMITTED;
+  }
+
+  /**
+   * The stored numbers: list `id` is storedNumbers[listStart(id), listStart(id + 1)). Reading the lists in id order
+   * this way walks one array, where the lists they were copied from are scattered over the heap.
+   */
+  get storedNumbers(): Int32Array {
+    return this.numbers;
+  }
+
+  /** Where list `id` starts in storedNumbers; listStart(size) is where the last one ends. */
+  listStart(id: number): number {
+    return this.starts[id];
   }
 
   private add(list: readonly number[], hash: number): number {
@@ -50,7 +71,7 @@ export class IndexListTable {
     return id;
   }
 
-  private listEquals(id: number, list: readonly number[]): boolean {
+  private listEquals(id: number, list: readonly unknown[]): boolean {
     const start = this.starts[id];
     if (this.starts[id + 1] - start !== list.length) return false;
     const numbers = this.numbers;
@@ -78,9 +99,14 @@ export class IndexListTable {
   }
 
   /** FNV-1a over the numbers, from the table's seed, then murmur3's finaliser (the slot is the low bits). */
-  private hash(list: readonly number[]): number {
+  private hash(list: readonly unknown[]): number {
     let hash = this.seed ^ 0x811c9dc5 ^ list.length;
-    for (let k = 0; k < list.length; k++) hash = Math.imul(hash ^ list[k], 0x01000193);
+    for (let k = 0; k < list.length; k++) {
+      const v = list[k];
+      // Not `hash ^ v` for every element: converting an array or object to a number walks all of it (deeply nested
+      // JSON could overflow the stack); anything not a number is not an index and never matches a stored list.
+      hash = Math.imul(hash ^ (typeof v === 'number' ? v : -1), 0x01000193);
+    }
     hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
     hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
     return hash ^ (hash >>> 16);

@@ -1,6 +1,6 @@
 import { pySpyFrameKind, SampledParseOptions, SampledProfileBuilder, ThreadRoot } from './collapsedStacks';
 import { asArray, asObject, JsonObject, optionalNumber, optionalString } from './jsonFields';
-import { IndexListTable } from './indexListTable';
+import { IndexListTable, NOT_ADMITTED } from './indexListTable';
 import { ProfileFormatError } from './profileErrors';
 import type { Profile } from './profileModel';
 
@@ -73,6 +73,16 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
     return frameRole(builder, o.name, optionalString(o, 'file') ?? '', optionalNumber(o, 'line') ?? 0);
   });
 
+  const isIndexList = (stack: readonly unknown[]) => firstNonIndex(stack, roles.length) < 0;
+  // The roles again as typed arrays: resolving 200,000 stacks read them ~1.5 million times, at random, and objects
+  // scattered in a heap of a gigabyte (the parsed file) cost a cache miss each.
+  const roleFrame = new Int32Array(roles.length);
+  const roleLine = new Float64Array(roles.length);
+  roles.forEach((role, i) => {
+    roleFrame[i] = role.kind === 'frame' ? role.frame : NOT_A_FRAME;
+    roleLine[i] = role.kind === 'frame' ? role.line : 0;
+  });
+
   const period = samplePeriodSeconds(profiles, options.rateHz);
   let rateHz = options.rateHz;
   if (rateHz === undefined && period !== undefined) {
@@ -92,7 +102,8 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
     // Identical stacks of this thread: one StackSample, weights summed. Samples repeat the same few stacks, so
     // each distinct list of frame indices gets an id (IndexListTable) and is resolved once.
     const stackIds = new IndexListTable();
-    const order: DistinctStack[] = [];
+    // By id, the summed count (a typed array: every sample adds to one of them, at random).
+    let counts: Float64Array = new Float64Array(1024);
     // The first sample holding something that is not a frame index: reported once every weight is checked, as
     // when stacks were resolved after this loop.
     let badIndex: { readonly sample: number; readonly position: number } | undefined;
@@ -108,20 +119,24 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
         throw new ProfileFormatError(`${where}.weights[${si}] (${w}) is ${count === Infinity ? 'infinitely' : 'too'} many samples (more than 2^53) at one sample per ${period ?? 1} s: the weights are not py-spy's.`);
       }
       if (badIndex !== undefined) continue;
-      const bad = firstNonIndex(stack, roles.length);
-      if (bad >= 0) {
-        badIndex = { sample: si, position: bad };
+      // Only a stack not seen before is checked for indices: the rest of the samples repeat checked ones.
+      const id = stackIds.idOf(stack, isIndexList);
+      if (id === NOT_ADMITTED) {
+        badIndex = { sample: si, position: firstNonIndex(stack, roles.length) };
         continue;
       }
-      const id = stackIds.idOf(stack as number[]);
-      if (id === order.length) order.push({ stack, firstSample: si, count: 0 });
-      order[id].count += count;
+      if (id === counts.length) counts = doubled(counts);
+      counts[id] += count;
     }
     if (badIndex !== undefined) {
       throw new ProfileFormatError(`${where}.samples[${badIndex.sample}][${badIndex.position}] is not an index into shared.frames (${roles.length} frames)`);
     }
     const merged = new MergedStacks();
-    for (const { stack, firstSample: si, count } of order) {
+    const stored = stackIds.storedNumbers;
+    for (let id = 0; id < stackIds.size; id++) {
+      const from = stackIds.listStart(id);
+      const to = stackIds.listStart(id + 1);
+      const count = counts[id];
       const rootInfo: ThreadRoot = {};
       if (nameMatch) {
         if (nameMatch[1] !== undefined) rootInfo.pid = nameMatch[1];
@@ -131,21 +146,26 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
         rootInfo.tid = String(pi);
         rootInfo.threadName = optionalString(p, 'name') ?? '';
       }
-      const frames: number[] = [];
-      const lines: number[] = [];
-      for (let k = 0; k < stack.length; k++) {
-        const index = stack[k];
-        const role = typeof index === 'number' ? roles[index] : undefined;
-        if (role === undefined) {
-          throw new ProfileFormatError(`${where}.samples[${si}][${k}] is not an index into shared.frames (${roles.length} frames)`);
+      // The stack's frame indices as stored by the table (each checked when the stack was first seen).
+      let frameCount = 0;
+      for (let k = from; k < to; k++) if (roleFrame[stored[k]] !== NOT_A_FRAME) frameCount++;
+      const frames = new Array<number>(frameCount);
+      const lines = new Array<number>(frameCount);
+      let n = 0;
+      for (let k = from; k < to; k++) {
+        const index = stored[k];
+        const frame = roleFrame[index];
+        if (frame !== NOT_A_FRAME) {
+          frames[n] = frame;
+          lines[n] = roleLine[index];
+          n++;
+          continue;
         }
-        if (role.kind === 'frame') {
-          frames.push(role.frame);
-          lines.push(role.line);
-        } else if (frames.length === 0 && role.kind === 'process') {
+        const role = roles[index];
+        if (n === 0 && role.kind === 'process') {
           rootInfo.pid = role.pid;
           if (role.cmdline) rootInfo.cmdline = role.cmdline;
-        } else if (frames.length === 0 && role.kind === 'thread') {
+        } else if (n === 0 && role.kind === 'thread') {
           rootInfo.tid = role.tid;
           if (role.name) rootInfo.threadName = role.name;
         }
@@ -161,6 +181,8 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
 }
 
 const MAX_HASH_BUCKET = 8;
+/** roleFrame of a thread or process pseudo-frame. */
+const NOT_A_FRAME = -1;
 
 interface MergedStack {
   readonly frames: number[];
@@ -177,21 +199,23 @@ interface MergedStack {
  */
 class MergedStacks {
   readonly inOrder: MergedStack[] = [];
-  private readonly byHash = new Map<number, MergedStack[]>();
+  /** hash → the stack with it, or the stacks (up to MAX_HASH_BUCKET) when several have it: most hashes have one. */
+  private readonly byHash = new Map<number, MergedStack | MergedStack[]>();
   private readonly byText = new Map<string, MergedStack>();
 
   add(frames: number[], lines: number[], weight: number, root: ThreadRoot): void {
     const hash = (Math.imul(numbersHash(frames), 31) + numbersHash(lines)) & 0x3fffffff;
-    let bucket = this.byHash.get(hash);
-    if (bucket === undefined) this.byHash.set(hash, bucket = []);
+    const sameHash = this.byHash.get(hash);
     let seen: MergedStack | undefined;
-    for (const s of bucket) {
-      if (sameIndices(s.frames, frames) && sameIndices(s.lines, lines) && s.root.pid === root.pid && s.root.tid === root.tid) {
-        seen = s;
-        break;
-      }
+    let sameHashCount = 0;
+    if (Array.isArray(sameHash)) {
+      sameHashCount = sameHash.length;
+      seen = sameHash.find(s => sameStack(s, frames, lines, root));
+    } else if (sameHash !== undefined) {
+      sameHashCount = 1;
+      if (sameStack(sameHash, frames, lines, root)) seen = sameHash;
     }
-    const text = seen === undefined && bucket.length >= MAX_HASH_BUCKET
+    const text = seen === undefined && sameHashCount >= MAX_HASH_BUCKET
       ? `${frames.join(',')}|${lines.join(',')}|${root.pid ?? ''}|${root.tid ?? ''}` : undefined;
     if (text !== undefined) seen = this.byText.get(text);
     if (seen) {
@@ -201,10 +225,16 @@ class MergedStacks {
       return;
     }
     const stack = { frames, lines, weight, root };
-    if (text === undefined) bucket.push(stack);
-    else this.byText.set(text, stack);
+    if (text !== undefined) this.byText.set(text, stack);
+    else if (sameHash === undefined) this.byHash.set(hash, stack);
+    else if (Array.isArray(sameHash)) sameHash.push(stack);
+    else this.byHash.set(hash, [sameHash, stack]);
     this.inOrder.push(stack);
   }
+}
+
+function sameStack(s: MergedStack, frames: readonly number[], lines: readonly number[], root: ThreadRoot): boolean {
+  return sameIndices(s.frames, frames) && sameIndices(s.lines, lines) && s.root.pid === root.pid && s.root.tid === root.tid;
 }
 
 function numbersHash(numbers: readonly number[]): number {
@@ -213,11 +243,10 @@ function numbersHash(numbers: readonly number[]): number {
   return hash;
 }
 
-interface DistinctStack {
-  readonly stack: readonly unknown[];
-  /** The first sample with this stack, for error messages. */
-  readonly firstSample: number;
-  count: number;
+function doubled(counts: Float64Array): Float64Array {
+  const bigger = new Float64Array(2 * counts.length);
+  bigger.set(counts);
+  return bigger;
 }
 
 /** The position of the first element that is not an index into `frameCount` frames, or -1. */

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { IndexListTable } from '../../src/core/indexListTable';
+import { IndexListTable, NOT_ADMITTED } from '../../src/core/indexListTable';
 import { SubstringTable } from '../../src/core/substringTable';
 
 /** A seeded generator, so a failure can be rerun. */
@@ -69,5 +69,27 @@ describe('IndexListTable: ids for lists of frame indices', () => {
       assert.strictEqual(table.idOf(list), want, `id of [${key}]`);
     }
     assert.strictEqual(table.size, expected.size);
+  });
+
+  it('checks only lists it has not seen: a refused list is not stored, and no list of non-numbers matches a stored one', () => {
+    const table = new IndexListTable();
+    const checked: string[] = [];
+    const onlyNumbers = (list: readonly unknown[]) => {
+      checked.push(JSON.stringify(list));
+      return list.every(v => typeof v === 'number' && Number.isInteger(v) && v >= 0);
+    };
+    assert.strictEqual(table.idOf([1, 2], onlyNumbers), 0);
+    assert.strictEqual(table.idOf([1, 2], onlyNumbers), 0);
+    for (const bad of [[1, '2'], [1, [2]], [1, { valueOf: () => 2 }], [1, null], [1, 2.5], [1, -3]]) {
+      assert.strictEqual(table.idOf(bad, onlyNumbers), NOT_ADMITTED, JSON.stringify(bad));
+    }
+    assert.strictEqual(table.idOf([-0], onlyNumbers), 1);
+    assert.strictEqual(table.idOf([0], onlyNumbers), 1, '-0 and 0 are one index');
+    assert.strictEqual(table.idOf([3], onlyNumbers), 2, 'refused lists took no id');
+    assert.strictEqual(table.size, 3);
+    assert.deepStrictEqual(checked, ['[1,2]', '[1,"2"]', '[1,[2]]', '[1,{}]', '[1,null]', '[1,2.5]', '[1,-3]', '[0]', '[3]']);
+    // The stored copies, read back in id order.
+    const stored = [0, 1, 2].map(id => [...table.storedNumbers.subarray(table.listStart(id), table.listStart(id + 1))]);
+    assert.deepStrictEqual(stored, [[1, 2], [0], [3]]);
   });
 });
