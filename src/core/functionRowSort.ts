@@ -1,26 +1,15 @@
-import type { FunctionRow } from './functionTable';
-
 export type FunctionSortKey = 'ncalls' | 'tottime' | 'tottimePercall' | 'cumtime' | 'cumtimePercall' | 'name' | 'location';
 
-function sortValue(row: FunctionRow, key: FunctionSortKey): number | string {
+/** What a numeric column sorts by, from a function's pstats figures (per-call columns: 0 when never called). */
+export function numericSortValue(
+  f: { readonly totalCalls: number; readonly primitiveCalls: number; readonly selfSeconds: number; readonly cumulativeSeconds: number },
+  key: Exclude<FunctionSortKey, 'name' | 'location'>,
+): number {
   switch (key) {
-    case 'ncalls': return row.totalCalls;
-    case 'tottime': return row.selfSeconds;
-    case 'tottimePercall': return row.totalCalls ? row.selfSeconds / row.totalCalls : 0;
-    case 'cumtime': return row.cumulativeSeconds;
-    case 'cumtimePercall': return row.primitiveCalls ? row.cumulativeSeconds / row.primitiveCalls : 0;
-    case 'name': return row.name;
-    case 'location': return row.display.location;
+    case 'ncalls': return f.totalCalls;
+    case 'tottime': return f.selfSeconds;
+    case 'tottimePercall': return f.totalCalls ? f.selfSeconds / f.totalCalls : 0;
+    case 'cumtime': return f.cumulativeSeconds;
+    case 'cumtimePercall': return f.primitiveCalls ? f.cumulativeSeconds / f.primitiveCalls : 0;
   }
-}
-
-/** Numbers sort largest first by default (what a profile reader wants), text alphabetically. */
-export function sortRows(rows: readonly FunctionRow[], key: FunctionSortKey, descending: boolean): FunctionRow[] {
-  const sign = descending ? -1 : 1;
-  return [...rows].sort((a, b) => {
-    const va = sortValue(a, key);
-    const vb = sortValue(b, key);
-    const order = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
-    return order !== 0 ? sign * order : a.frameIndex - b.frameIndex;
-  });
 }

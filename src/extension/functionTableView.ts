@@ -1,4 +1,5 @@
 import vscode = require('vscode');
+import { DEFAULT_FUNCTION_TABLE_QUERY, FunctionTableQuery } from '../core/functionTablePage';
 import type { FromFunctionTable, ToFunctionTable } from '../protocol/functionTableMessages';
 import type { ServerClient } from './serverClient';
 import { openSourceAt } from './sourceNavigation';
@@ -9,6 +10,8 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   static readonly viewId = 'pyrometer.functions';
   private view: vscode.WebviewView | undefined;
   private pendingHighlight: number | undefined;
+  /** The table's sort, filter and row count, as the webview last asked. */
+  private query: FunctionTableQuery = DEFAULT_FUNCTION_TABLE_QUERY;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly server: ServerClient) {}
 
@@ -18,21 +21,29 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
     webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((msg: FromFunctionTable) => {
-      if (msg.type === 'ready') void this.refresh();
-      else if (msg.type === 'openSource') void openSourceAt(msg.file, msg.line);
+      if (msg.type === 'ready' || msg.type === 'query') {
+        this.query = msg.query;
+        void this.refresh();
+      } else if (msg.type === 'openSource') {
+        void openSourceAt(msg.file, msg.line);
+      }
     });
     view.onDidChangeVisibility(() => { if (view.visible) void this.refresh(); });
   }
 
+  /** Asks the server for the rows the table shows (its sort, filter and row count) and sends them to the table. */
   async refresh(): Promise<void> {
     if (!this.view) return;
+    const reveal = this.pendingHighlight;
+    const query = reveal === undefined ? this.query : { ...this.query, reveal };
     const table = this.server.isRunning
-      ? await this.server.functionTable()
-      : { runId: null, label: '', source: null, rows: [] };
-    await this.post({ type: 'rows', label: table.label, source: table.source, rows: table.rows });
-    if (this.pendingHighlight !== undefined) {
-      await this.post({ type: 'highlight', frameIndex: this.pendingHighlight });
-      this.pendingHighlight = undefined;
+      ? await this.server.functionTable(query)
+      : { label: '', source: null, page: { total: 0, matched: 0, rows: [], query } };
+    this.query = table.page.query;
+    await this.post({ type: 'rows', label: table.label, source: table.source, page: table.page });
+    if (reveal !== undefined) {
+      await this.post({ type: 'highlight', frameIndex: reveal });
+      if (this.pendingHighlight === reveal) this.pendingHighlight = undefined;
     }
   }
 
@@ -49,7 +60,10 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   private html(webview: vscode.Webview): string {
     return webviewHtml(webview, this.extensionUri, {
       bundle: 'functionTable.js', stylesheet: 'functionTable.css', title: 'Pyrometer functions',
-      body: '<div id="caption">No profile yet.</div><table id="functions" aria-label="Profiled functions"></table>',
+      body: '<div id="caption">No profile yet.</div>' +
+        '<input id="filter" type="search" placeholder="Filter by function or file" aria-label="Filter functions by name or file">' +
+        '<table id="functions" aria-label="Profiled functions"></table>' +
+        '<div id="more"><span id="shown"></span> <button id="showMore" type="button">Show more</button></div>',
     });
   }
 

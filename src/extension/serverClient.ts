@@ -1,3 +1,4 @@
+import type { FunctionTableQuery } from '../core/functionTablePage';
 import vscode = require('vscode');
 import type { FlameGraphRequest } from '../core/flameLayout';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -58,8 +59,8 @@ export class ServerClient implements vscode.Disposable {
     return this.request(Requests.lineAnnotations, { uri });
   }
 
-  functionTable(): Promise<FunctionTableResult> {
-    return this.request(Requests.functionTable, {});
+  functionTable(query: FunctionTableQuery): Promise<FunctionTableResult> {
+    return this.request(Requests.functionTable, { query });
   }
 
   flameGraph(request: FlameGraphRequest): Promise<FlameGraphResult> {

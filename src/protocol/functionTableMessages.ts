@@ -1,11 +1,13 @@
 /** Messages between the extension and the function-table webview, imported by both sides. */
-import type { FunctionRow } from '../core/functionTable';
+import type { FunctionTablePage, FunctionTableQuery } from '../core/functionTablePage';
 import type { ProfileSource } from '../core/profileModel';
 
 export type ToFunctionTable =
-  | { readonly type: 'rows'; readonly label: string; readonly source: ProfileSource | null; readonly rows: readonly FunctionRow[] }
+  | { readonly type: 'rows'; readonly label: string; readonly source: ProfileSource | null; readonly page: FunctionTablePage }
   | { readonly type: 'highlight'; readonly frameIndex: number };
 
+/** `ready` and `query` carry the table's sort, filter and row count; the extension answers with `rows`. */
 export type FromFunctionTable =
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly query: FunctionTableQuery }
+  | { readonly type: 'query'; readonly query: FunctionTableQuery }
   | { readonly type: 'openSource'; readonly file: string; readonly line: number };

@@ -2,7 +2,7 @@
  * Custom requests between the extension and the language server, declared once for both sides.
  * CodeLens and hover use the standard LSP requests.
  */
-import type { FunctionRow } from '../core/functionTable';
+import type { FunctionTablePage, FunctionTableQuery } from '../core/functionTablePage';
 import type { GcTimelineData } from './gcTimelineMessages';
 import type { MemoryRow, MemorySortKey } from '../core/memoryAnnotations';
 import type { MemoryGrowthSite } from '../core/memoryResult';
@@ -82,13 +82,16 @@ export type LoadRunResult = { readonly ok: true; readonly summary: RunSummary } 
 export interface LineAnnotationsParams { readonly uri: string }
 export interface LineAnnotationsResult { readonly runId: string | null; readonly annotations: readonly LineAnnotation[] }
 
-export interface FunctionTableParams { readonly runId?: string }
+export interface FunctionTableParams {
+  readonly runId?: string;
+  readonly query: FunctionTableQuery;
+}
 export interface FunctionTableResult {
   readonly runId: string | null;
   readonly label: string;
   /** The shown run's tool: py-spy runs have no pstats rows, and the table says where their figures are. */
   readonly source: ProfileSource | null;
-  readonly rows: readonly FunctionRow[];
+  readonly page: FunctionTablePage;
 }
 
 export interface FlameGraphParams {

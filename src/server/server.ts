@@ -4,7 +4,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { functionHoverMarkdown } from '../core/functionSummary';
-import { functionRows } from '../core/functionTable';
+import { FunctionTable } from '../core/functionTablePage';
 import { ProfileFormatError } from '../core/profileErrors';
 import {
   ExportRunParams, ExportRunResult, FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams,
@@ -50,6 +50,8 @@ let annotations = newAnnotations();
 const sources = new Map<string, RunSource>();
 /** The run compared with a baseline, for CodeLens deltas and the flame graph's diff colours. */
 const comparison = new Comparison(store);
+/** Each profile's function table, kept while the profile is (its sorted order serves the next page and filter). */
+const functionTables = new WeakMap<Profile, FunctionTable>();
 
 connection.onInitialize((params) => {
   // The settings as they are when the server starts (and restarts): ServerSettings, from the extension.
@@ -197,9 +199,10 @@ connection.onRequest(Requests.lineAnnotations, (params: LineAnnotationsParams): 
 
 connection.onRequest(Requests.functionTable, async (params: FunctionTableParams): Promise<FunctionTableResult> => {
   const run = params.runId ? await storedRun(params.runId) : store.active();
-  return run
-    ? { runId: run.runId, label: run.label, source: run.profile.source, rows: functionRows(run.profile) }
-    : { runId: null, label: '', source: null, rows: [] };
+  if (!run) return { runId: null, label: '', source: null, page: { total: 0, matched: 0, rows: [], query: params.query } };
+  let table = functionTables.get(run.profile);
+  if (!table) functionTables.set(run.profile, table = new FunctionTable(run.profile));
+  return { runId: run.runId, label: run.label, source: run.profile.source, page: table.page(params.query) };
 });
 
 connection.onRequest(Requests.flameGraph, async (params: FlameGraphParams): Promise<FlameGraphResult> => {

@@ -68,6 +68,51 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'a program of 1,200 functions: the table shows a page of 500, "Show more" adds 500, the filter finds by name',
+    timeoutMs: 300_000,
+    async run(ctx) {
+      // A real script whose defs are its own lines: f_NNNN is called NNNN % 7 + 1 times.
+      const count = 1200;
+      const defs = Array.from({ length: count }, (_, i) => `def f_${String(i).padStart(4, '0')}():\n    return ${i}\n`).join('');
+      fs.writeFileSync(path.join(ctx.env.workspace, 'e2e_many_functions.py'), `${defs}\n` +
+        `for i, f in enumerate([f for name, f in sorted(globals().items()) if name.startswith("f_")]):\n` +
+        `    for _ in range(i % 7 + 1):\n        f()\n`);
+      const wb = await ctx.openWorkbench();
+      await profileFromPalette(wb, 'e2e_many_functions.py');
+      await wb.waitForCodeLens('4 calls', 120_000);
+      await wb.runCommand('Pyrometer: Focus on Functions View');
+      const table = wb.webview();
+      const caption = table.locator('#caption');
+      await caption.filter({ hasText: /functions$/ }).waitFor({ timeout: 60_000 });
+      const total = Number((await caption.innerText()).match(/: ([\d,]+) functions$/)![1].replace(/,/g, ''));
+      ctx.log('caption:', await caption.innerText());
+      assert.ok(total >= count + 1 && total < count + 20, `${total} functions: the ${count} defs, the module and a few builtins`);
+      const rowCount = () => table.locator('tbody tr').count();
+      assert.strictEqual(await rowCount(), 500);
+      assert.strictEqual(await table.locator('#shown').innerText(), `Showing 500 of ${total.toLocaleString('en-US')}`);
+
+      await table.locator('#showMore').click();
+      await table.locator('#shown', { hasText: 'Showing 1,000 of' }).waitFor({ timeout: 30_000 });
+      assert.strictEqual(await rowCount(), 1000);
+
+      await table.locator('#filter').fill('F_011');
+      await caption.filter({ hasText: '10 match "F_011"' }).waitFor({ timeout: 30_000 });
+      const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr =>
+        [...tr.querySelectorAll('td')].map(td => td.textContent ?? '')));
+      ctx.log('filtered rows:', JSON.stringify(rows.slice(0, 3)));
+      assert.deepStrictEqual(rows.map(r => r[0]).sort(), Array.from({ length: 10 }, (_, k) => `f_011${k}`));
+      for (const r of rows) {
+        const n = Number(r[0].slice(2));
+        assert.deepStrictEqual([r[1], r[6]], [String((n % 7) + 1), `e2e_many_functions.py:${2 * n + 1}`], r[0]);
+      }
+      assert.ok(await table.locator('#showMore').isHidden(), 'no "Show more" when every match is shown');
+      await wb.screenshot('function-table-filtered');
+      await table.locator('#filter').fill('');
+      await table.locator('#shown', { hasText: `Showing 500 of ${total.toLocaleString('en-US')}` }).waitFor({ timeout: 30_000 });
+      await wb.screenshot('function-table-first-page');
+    },
+  },
+  {
     name: 'Cancel on the progress notification stops a hanging script and everything it started',
     timeoutMs: 240_000,
     async run(ctx) {

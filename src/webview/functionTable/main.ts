@@ -1,6 +1,7 @@
 import type { FunctionRow } from '../../core/functionTable';
 import type { FunctionSortKey } from '../../core/functionRowSort';
-import { sortRows } from '../../core/functionRowSort';
+import { DEFAULT_FUNCTION_TABLE_QUERY, FUNCTION_TABLE_PAGE_ROWS, FunctionTablePage, FunctionTableQuery } from '../../core/functionTablePage';
+import { groupThousands } from '../../core/pstatsNumbers';
 import type { FromFunctionTable, ToFunctionTable } from '../../protocol/functionTableMessages';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromFunctionTable): void };
@@ -17,18 +18,36 @@ const COLUMNS: readonly Column[] = [
   { key: 'location', title: 'file:line', numeric: false, cell: r => r.display.location },
 ];
 
+// The server sorts and filters every function and sends the first `query.limit` rows; this page shows them.
 let rows: readonly FunctionRow[] = [];
-let sortKey: FunctionSortKey = 'cumtime';
-let descending = true;
+let query: FunctionTableQuery = DEFAULT_FUNCTION_TABLE_QUERY;
 let highlighted = -1;
+const FILTER_DELAY_MS = 150;
 
 const caption = document.getElementById('caption')!;
 const table = document.getElementById('functions') as HTMLTableElement;
+const filterBox = document.getElementById('filter') as HTMLInputElement;
+const more = document.getElementById('more')!;
+const shown = document.getElementById('shown')!;
+const showMore = document.getElementById('showMore') as HTMLButtonElement;
+
+function ask(next: FunctionTableQuery): void {
+  query = next;
+  vscode.postMessage({ type: 'query', query });
+}
+
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+filterBox.addEventListener('input', () => {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => ask({ ...query, filter: filterBox.value, limit: FUNCTION_TABLE_PAGE_ROWS }), FILTER_DELAY_MS);
+});
+showMore.addEventListener('click', () => ask({ ...query, limit: query.limit + FUNCTION_TABLE_PAGE_ROWS }));
 
 // Profile strings are data: every cell is set with textContent, never as HTML.
 function render(): void {
   table.replaceChildren();
   const head = table.createTHead().insertRow();
+  const { sortKey, descending } = query;
   for (const col of COLUMNS) {
     const th = document.createElement('th');
     th.textContent = col.title + (col.key === sortKey ? (descending ? ' ▼' : ' ▲') : '');
@@ -37,17 +56,16 @@ function render(): void {
     th.setAttribute('role', 'button');
     th.setAttribute('aria-sort', col.key === sortKey ? (descending ? 'descending' : 'ascending') : 'none');
     th.dataset.key = col.key;
-    const sortBy = () => {
-      if (sortKey === col.key) descending = !descending;
-      else { sortKey = col.key; descending = col.numeric; }
-      render();
-    };
+    // A click on the sorted column turns its order round; on another, numbers sort largest first, text A to Z.
+    const sortBy = () => ask({
+      ...query, sortKey: col.key, descending: query.sortKey === col.key ? !query.descending : col.numeric, limit: FUNCTION_TABLE_PAGE_ROWS,
+    });
     th.addEventListener('click', sortBy);
     th.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortBy(); } });
     head.appendChild(th);
   }
   const body = table.createTBody();
-  for (const row of sortRows(rows, sortKey, descending)) {
+  for (const row of rows) {
     const tr = body.insertRow();
     tr.dataset.frame = String(row.frameIndex);
     if (row.frameIndex === highlighted) tr.classList.add('highlighted');
@@ -72,8 +90,12 @@ function render(): void {
 window.addEventListener('message', (event: MessageEvent<ToFunctionTable>) => {
   const msg = event.data;
   if (msg.type === 'rows') {
-    rows = msg.rows;
-    caption.textContent = msg.rows.length ? `${msg.label}: ${msg.rows.length} functions`
+    const page = msg.page;
+    rows = page.rows;
+    query = page.query;
+    if (filterBox.value !== query.filter) filterBox.value = query.filter;
+    showPage(page);
+    caption.textContent = page.total > 0 ? tableCaption(msg.label, page)
       : msg.source === 'py-spy'
         ? `${msg.label} was sampled by py-spy: its per-function and per-line samples are on the CodeLens, the line heat and the flame graph (Pyrometer: Show flame graph). This table lists cProfile's per-function figures.`
         : msg.source === 'perf'
@@ -93,4 +115,20 @@ window.addEventListener('message', (event: MessageEvent<ToFunctionTable>) => {
   }
 });
 
-vscode.postMessage({ type: 'ready' });
+/** The run and its function count; with a filter, how many match it. */
+function tableCaption(label: string, page: FunctionTablePage): string {
+  const functions = `${label}: ${groupThousands(page.total)} functions`;
+  if (page.query.filter === '') return functions;
+  const filter = JSON.stringify(page.query.filter);
+  return page.matched === 0 ? `${functions}; none matches ${filter}` : `${functions}; ${groupThousands(page.matched)} match ${filter}`;
+}
+
+/** The filter box and "Show more" only where there are functions; the button only while rows are left. */
+function showPage(page: FunctionTablePage): void {
+  filterBox.hidden = page.total === 0;
+  more.hidden = page.total === 0 || page.matched === 0;
+  shown.textContent = `Showing ${groupThousands(page.rows.length)} of ${groupThousands(page.matched)}`;
+  showMore.hidden = page.rows.length >= page.matched;
+}
+
+vscode.postMessage({ type: 'ready', query });

@@ -1,0 +1,124 @@
+import { displayPaths, functionRow, FunctionRow, locationText } from './functionTable';
+import { FunctionSortKey, numericSortValue } from './functionRowSort';
+import type { Profile } from './profileModel';
+
+/**
+ * The function table a page at a time. A big program's profile has tens of thousands of functions: sending every
+ * row (18 MB of JSON for 50,000) through the extension host blocked it for hundreds of milliseconds, and a webview
+ * laying out 350,000 cells froze. The server sorts and filters all functions here and sends the rows asked for; the
+ * display strings (pstats' formatting) are made only for those.
+ */
+export const FUNCTION_TABLE_PAGE_ROWS = 500;
+
+export interface FunctionTableQuery {
+  readonly sortKey: FunctionSortKey;
+  readonly descending: boolean;
+  /** How many rows from the top of the sorted, filtered list. */
+  readonly limit: number;
+  /** Text looked for, ignoring case, in each function's name and file:line; '' lists every function. */
+  readonly filter: string;
+  /**
+   * A function (frame index) the user asked to see: the limit grows to include its row, and a filter that hides it
+   * is cleared.
+   */
+  readonly reveal?: number;
+}
+
+export interface FunctionTablePage {
+  /** Functions in the profile. */
+  readonly total: number;
+  /** Functions the filter keeps. */
+  readonly matched: number;
+  /** The first `query.limit` of them, in the query's order. */
+  readonly rows: readonly FunctionRow[];
+  /** The query as answered: its limit and filter changed by `reveal`, its reveal dropped. */
+  readonly query: FunctionTableQuery;
+}
+
+export const DEFAULT_FUNCTION_TABLE_QUERY: FunctionTableQuery = {
+  sortKey: 'cumtime', descending: true, limit: FUNCTION_TABLE_PAGE_ROWS, filter: '',
+};
+
+/**
+ * The orders: numbers by value, text by the default collation (localeCompare's), ties by frame index. The last order computed is kept, so "show more" and filtering do not sort again.
+ */
+export class FunctionTable {
+  private readonly shown: (file: string) => string;
+  private locations: string[] | undefined;
+  private lowerNames: string[] | undefined;
+  private sorted: { readonly key: FunctionSortKey; readonly descending: boolean; readonly order: Int32Array } | undefined;
+
+  constructor(private readonly profile: Profile) {
+    this.shown = displayPaths(profile);
+  }
+
+  page(query: FunctionTableQuery): FunctionTablePage {
+    const functions = this.profile.functions;
+    const order = this.order(query.sortKey, query.descending);
+    let filter = query.filter;
+    let revealAt = -1;
+    if (query.reveal !== undefined) {
+      const fn = functions.findIndex(f => f.frameIndex === query.reveal);
+      if (fn >= 0 && !this.matches(fn, filter.toLowerCase())) filter = '';
+      if (fn >= 0) revealAt = fn;
+    }
+    const needle = filter.toLowerCase();
+    const kept: number[] = [];
+    let revealPosition = -1;
+    for (const fn of order) {
+      if (needle !== '' && !this.matches(fn, needle)) continue;
+      if (fn === revealAt) revealPosition = kept.length;
+      kept.push(fn);
+    }
+    const wanted = Math.max(1, Math.floor(query.limit));
+    const limit = revealPosition >= wanted
+      ? Math.ceil((revealPosition + 1) / FUNCTION_TABLE_PAGE_ROWS) * FUNCTION_TABLE_PAGE_ROWS
+      : wanted;
+    const rows = kept.slice(0, limit).map(fn => functionRow(this.profile, functions[fn], this.shown));
+    return {
+      total: functions.length,
+      matched: kept.length,
+      rows,
+      query: { sortKey: query.sortKey, descending: query.descending, limit, filter },
+    };
+  }
+
+  private matches(fn: number, needle: string): boolean {
+    if (needle === '') return true;
+    return this.lowerName(fn).includes(needle) || this.location(fn).toLowerCase().includes(needle);
+  }
+
+  private lowerName(fn: number): string {
+    this.lowerNames ??= this.profile.functions.map(f => this.profile.frames[f.frameIndex].name.toLowerCase());
+    return this.lowerNames[fn];
+  }
+
+  private location(fn: number): string {
+    this.locations ??= this.profile.functions.map(f => locationText(this.profile.frames[f.frameIndex], this.shown));
+    return this.locations[fn];
+  }
+
+  /** Function indices (into profile.functions) in the table's order for this key. */
+  private order(key: FunctionSortKey, descending: boolean): Int32Array {
+    if (this.sorted?.key === key && this.sorted.descending === descending) return this.sorted.order;
+    const functions = this.profile.functions;
+    const frameOf = (fn: number) => functions[fn].frameIndex;
+    const sign = descending ? -1 : 1;
+    const order = Int32Array.from(functions.keys());
+    let compare: (a: number, b: number) => number;
+    if (key === 'name' || key === 'location') {
+      const text = key === 'name'
+        ? functions.map(f => this.profile.frames[f.frameIndex].name)
+        : functions.map((_, fn) => this.location(fn));
+      // One collator, not localeCompare per comparison: the same order, without setting up the locale each time.
+      const collate = new Intl.Collator().compare;
+      compare = (a, b) => sign * collate(text[a], text[b]) || frameOf(a) - frameOf(b);
+    } else {
+      const value = Float64Array.from(functions, f => numericSortValue(f, key));
+      compare = (a, b) => sign * (value[a] - value[b]) || frameOf(a) - frameOf(b);
+    }
+    order.sort(compare);
+    this.sorted = { key, descending, order };
+    return order;
+  }
+}
