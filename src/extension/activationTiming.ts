@@ -27,6 +27,8 @@ export interface PyrometerExports {
   readonly activation: ActivationTiming;
   /** How the language client bundle was loaded (on the first profile run), once it is. */
   languageClientLoad(): { readonly ms: number; readonly codeCache: CodeCacheUse } | undefined;
+  /** What the function table was last sent (for the editor bench): the profile's function count and the rows. */
+  functionTableShown?(): { readonly total: number; readonly rows: number } | undefined;
 }
 
 export function activationTiming(activateStartMs: number, load: BundleLoad | undefined): ActivationTiming {

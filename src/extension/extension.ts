@@ -199,7 +199,11 @@ export function activate(context: vscode.ExtensionContext, load?: BundleLoad): P
   // Bring back the run shown before the window was reloaded, after activation has returned.
   if (shownRun.runId) setTimeout(() => void shownRun!.restore().then(sendSettings), 0);
   context.subscriptions.push(scheduleCodeCacheWarmup(context, () => server.bundleLoad !== undefined, line => output.appendLine(`[code cache] ${line}`)));
-  return { activation: activationTiming(activateStartMs, load), languageClientLoad: () => server.bundleLoad };
+  return {
+    activation: activationTiming(activateStartMs, load),
+    languageClientLoad: () => server.bundleLoad,
+    functionTableShown: () => table.lastShown,
+  };
 }
 
 export function deactivate(): void {

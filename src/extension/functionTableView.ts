@@ -12,6 +12,8 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   private pendingHighlight: number | undefined;
   /** The table's sort, filter and row count, as the webview last asked. */
   private query: FunctionTableQuery = DEFAULT_FUNCTION_TABLE_QUERY;
+  /** The function count and rows of the last page sent to the table. */
+  lastShown: { readonly total: number; readonly rows: number } | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly server: ServerClient) {}
 
@@ -41,6 +43,7 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
       : { label: '', source: null, page: { total: 0, matched: 0, rows: [], query } };
     this.query = table.page.query;
     await this.post({ type: 'rows', label: table.label, source: table.source, page: table.page });
+    this.lastShown = { total: table.page.total, rows: table.page.rows.length };
     if (reveal !== undefined) {
       await this.post({ type: 'highlight', frameIndex: reveal });
       if (this.pendingHighlight === reveal) this.pendingHighlight = undefined;
