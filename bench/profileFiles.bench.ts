@@ -15,14 +15,13 @@ import * as path from 'path';
 import { parseCollapsedStacks } from '../src/core/collapsedStacks';
 import { parseSpeedscope } from '../src/core/speedscope';
 import { syntheticCollapsed, syntheticSpeedscope } from './sampledFiles';
-import { medianMs } from './timing';
+import { pairedMediansMs } from './timing';
 
 interface Row { readonly case: string; readonly floorMs: number; readonly oursMs: number }
 
 /** `ours` reads the file the way Pyrometer does (collapsed stacks as bytes, speedscope as text); the floor as text. */
 function bench(file: string, label: string, floor: (text: string) => unknown, ours: () => unknown): Row {
-  const floorMs = medianMs(5, () => floor(readFileSync(file, 'utf8')));
-  const oursMs = medianMs(5, ours);
+  const { floorMs, oursMs } = pairedMediansMs(5, () => floor(readFileSync(file, 'utf8')), ours);
   return { case: label, floorMs, oursMs };
 }
 
@@ -42,7 +41,7 @@ try {
       text => JSON.parse(text), () => parseSpeedscope(readFileSync(speedscopePath, 'utf8'))),
   ];
   console.log(`Profile file parsing — ${new Date().toISOString()}`);
-  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; node ${process.version}; median of 5`);
+  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; node ${process.version}; median of 5, floor and Pyrometer alternated`);
   console.log('');
   console.log('| case | floor (ms) | Pyrometer (ms) | ratio |');
   console.log('|---|---:|---:|---:|');

@@ -12,3 +12,17 @@ export function medianMs(repeats: number, work: () => unknown): number {
   }
   return median(times);
 }
+
+/**
+ * A floor and Pyrometer's work timed alternately, `rounds` times each, and the median of each: on a shared machine
+ * the load drifts, and timing all of one and then all of the other put that drift into the ratio.
+ */
+export function pairedMediansMs(rounds: number, floor: () => unknown, ours: () => unknown): { floorMs: number; oursMs: number } {
+  const floorTimes: number[] = [];
+  const oursTimes: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    floorTimes.push(medianMs(1, floor));
+    oursTimes.push(medianMs(1, ours));
+  }
+  return { floorMs: median(floorTimes), oursMs: median(oursTimes) };
+}
