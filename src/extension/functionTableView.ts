@@ -63,8 +63,8 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   private html(webview: vscode.Webview): string {
     return webviewHtml(webview, this.extensionUri, {
       bundle: 'functionTable.js', stylesheet: 'functionTable.css', title: 'Pyrometer functions',
-      body: '<div id="caption">No profile yet.</div>' +
-        '<input id="filter" type="search" placeholder="Filter by function or file" aria-label="Filter functions by name or file">' +
+      body: '<div id="toolbar"><div id="caption">No profile yet.</div>' +
+        '<input id="filter" type="search" placeholder="Filter by function or file" aria-label="Filter functions by name or file"></div>' +
         '<table id="functions" aria-label="Profiled functions"></table>' +
         '<div id="more"><span id="shown"></span> <button id="showMore" type="button">Show more</button></div>',
     });

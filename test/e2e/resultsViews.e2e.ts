@@ -94,6 +94,19 @@ export const tests: E2ETest[] = [
       await table.locator('#showMore').click();
       await table.locator('#shown', { hasText: 'Showing 1,000 of' }).waitFor({ timeout: 30_000 });
       assert.strictEqual(await rowCount(), 1000);
+      // Scrolled down to the button, the caption and filter are still at the top, the column titles under them.
+      const tops = await table.locator('body').evaluate(() => ({
+        scrolled: window.scrollY,
+        filter: document.getElementById('filter')!.getBoundingClientRect().top,
+        filterBottom: document.getElementById('filter')!.getBoundingClientRect().bottom,
+        header: document.querySelector('th')!.getBoundingClientRect().top,
+        toolbarBottom: document.getElementById('toolbar')!.getBoundingClientRect().bottom,
+      }));
+      ctx.log('after "Show more":', JSON.stringify(tops));
+      assert.ok(tops.scrolled > 1000, 'the page was scrolled down to the button');
+      assert.ok(tops.filter >= 0 && tops.filter < 60 && tops.header >= tops.filterBottom - 1, JSON.stringify(tops));
+      assert.ok(Math.abs(tops.header - tops.toolbarBottom) < 1, `no gap for rows to show through: ${JSON.stringify(tops)}`);
+      await wb.screenshot('function-table-scrolled');
 
       await table.locator('#filter').fill('F_011');
       await caption.filter({ hasText: '10 match "F_011"' }).waitFor({ timeout: 30_000 });
