@@ -1,4 +1,6 @@
-export type FunctionSortKey = 'ncalls' | 'tottime' | 'tottimePercall' | 'cumtime' | 'cumtimePercall' | 'name' | 'location';
+/** The function table's columns a user can sort by. */
+export const FUNCTION_SORT_KEYS = ['ncalls', 'tottime', 'tottimePercall', 'cumtime', 'cumtimePercall', 'name', 'location'] as const;
+export type FunctionSortKey = typeof FUNCTION_SORT_KEYS[number];
 
 /** What a numeric column sorts by, from a function's pstats figures (per-call columns: 0 when never called). */
 export function numericSortValue(

@@ -1,5 +1,5 @@
 import { displayPaths, functionRow, FunctionRow, locationText } from './functionTable';
-import { FunctionSortKey, numericSortValue } from './functionRowSort';
+import { FUNCTION_SORT_KEYS, FunctionSortKey, numericSortValue } from './functionRowSort';
 import type { Profile } from './profileModel';
 
 /**
@@ -40,6 +40,25 @@ export const DEFAULT_FUNCTION_TABLE_QUERY: FunctionTableQuery = {
 };
 
 /**
+ * A query as a client sent it, made safe to answer: the server is an LSP server other editors may talk to, so a
+ * missing or odd field gets the default instead of a sort by nothing or an empty page.
+ */
+export function normalizeQuery(query: Partial<FunctionTableQuery> | undefined): FunctionTableQuery {
+  const q = query ?? {};
+  const d = DEFAULT_FUNCTION_TABLE_QUERY;
+  return {
+    sortKey: (FUNCTION_SORT_KEYS as readonly unknown[]).includes(q.sortKey) ? q.sortKey as FunctionSortKey : d.sortKey,
+    descending: typeof q.descending === 'boolean' ? q.descending : d.descending,
+    limit: typeof q.limit === 'number' && q.limit >= 1 ? Math.min(Math.floor(q.limit), MAX_ROWS) : d.limit,
+    filter: typeof q.filter === 'string' ? q.filter : d.filter,
+    ...(typeof q.reveal === 'number' ? { reveal: q.reveal } : {}),
+  };
+}
+
+/** More rows than a table can usefully show at once; a client asking for more gets this many. */
+const MAX_ROWS = 100_000;
+
+/**
  * The orders: numbers by value, text by the default collation (localeCompare's), ties by frame index. The last order computed is kept, so "show more" and filtering do not sort again.
  */
 export class FunctionTable {
@@ -52,7 +71,9 @@ export class FunctionTable {
     this.shown = displayPaths(profile);
   }
 
-  page(query: FunctionTableQuery): FunctionTablePage {
+  /** The page for `query` (normalized first: see normalizeQuery). */
+  page(asked: Partial<FunctionTableQuery> | undefined): FunctionTablePage {
+    const query = normalizeQuery(asked);
     const functions = this.profile.functions;
     const order = this.order(query.sortKey, query.descending);
     let filter = query.filter;
@@ -70,7 +91,7 @@ export class FunctionTable {
       if (fn === revealAt) revealPosition = kept.length;
       kept.push(fn);
     }
-    const wanted = Math.max(1, Math.floor(query.limit));
+    const wanted = query.limit;
     const limit = revealPosition >= wanted
       ? Math.ceil((revealPosition + 1) / FUNCTION_TABLE_PAGE_ROWS) * FUNCTION_TABLE_PAGE_ROWS
       : wanted;

@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseCProfileResult } from '../../src/core/cprofileResult';
 import { FunctionRow, functionRows } from '../../src/core/functionTable';
-import { FunctionSortKey, numericSortValue } from '../../src/core/functionRowSort';
+import { FUNCTION_SORT_KEYS, FunctionSortKey, numericSortValue } from '../../src/core/functionRowSort';
 import { DEFAULT_FUNCTION_TABLE_QUERY, FUNCTION_TABLE_PAGE_ROWS, FunctionTable, FunctionTableQuery } from '../../src/core/functionTablePage';
 import type { Frame, FunctionStats, Profile } from '../../src/core/profileModel';
 
-const KEYS: readonly FunctionSortKey[] = ['ncalls', 'tottime', 'tottimePercall', 'cumtime', 'cumtimePercall', 'name', 'location'];
+const KEYS = FUNCTION_SORT_KEYS;
 
 /** The whole table sorted the plain way (every row built, localeCompare per comparison): what a page must be a prefix of. */
 function referenceOrder(rows: readonly FunctionRow[], key: FunctionSortKey, descending: boolean): FunctionRow[] {
@@ -111,6 +111,17 @@ describe('function table pages (server-side sort, filter and paging)', () => {
     assert.strictEqual(page.total, real.functions.length);
     assert.deepStrictEqual(page.rows, referenceOrder(functionRows(real), 'cumtime', true));
     assert.ok(page.rows.some(r => r.name === 'inc' && r.display.ncalls === '2000'));
+  });
+
+  it('a query from another client with missing or odd fields is answered with the defaults for them', () => {
+    const plain = table.page(DEFAULT_FUNCTION_TABLE_QUERY);
+    for (const odd of [undefined, {}, { sortKey: 'bogus', descending: 'yes', limit: Number.NaN, filter: 7 }, { limit: -3 }, { limit: 0.5 }]) {
+      const page = table.page(odd as unknown as FunctionTableQuery);
+      assert.deepStrictEqual(page.rows, plain.rows, JSON.stringify(odd));
+      assert.deepStrictEqual(page.query, DEFAULT_FUNCTION_TABLE_QUERY, JSON.stringify(odd));
+    }
+    assert.strictEqual(table.page(query({ limit: 1e9 })).rows.length, 3000, 'a huge limit: every row, no error');
+    assert.strictEqual(table.page(query({ limit: 2.9 })).rows.length, 2);
   });
 
   it('a profile without functions (a sampled run) has an empty table', () => {
