@@ -123,6 +123,16 @@ export const tests: E2ETest[] = [
       await table.locator('#filter').fill('');
       await table.locator('#shown', { hasText: `Showing 500 of ${total.toLocaleString('en-US')}` }).waitFor({ timeout: 30_000 });
       await wb.screenshot('function-table-first-page');
+
+      // Clicking a def's CodeLens reveals its row, even where the filter hid it (the filter is cleared).
+      await table.locator('#filter').fill('F_011');
+      await caption.filter({ hasText: '10 match' }).waitFor({ timeout: 30_000 });
+      await wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: /\b2 calls\b/ }).first().click();
+      const highlighted = table.locator('tbody tr.highlighted');
+      await highlighted.waitFor({ timeout: 30_000 });
+      assert.strictEqual(await highlighted.locator('td').first().innerText(), 'f_0001', 'the first "2 calls" lens is def f_0001\'s');
+      assert.strictEqual(await table.locator('#filter').inputValue(), '');
+      await wb.screenshot('function-table-revealed');
     },
   },
   {
