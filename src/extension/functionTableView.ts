@@ -23,7 +23,11 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
     webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((msg: FromFunctionTable) => {
-      if (msg.type === 'ready' || msg.type === 'query') {
+      // A webview shown again after being hidden starts afresh and says `ready`: it gets the table as it was (the
+      // query lives here), not the default one.
+      if (msg.type === 'ready') {
+        void this.refresh();
+      } else if (msg.type === 'query') {
         this.query = msg.query;
         void this.refresh();
       } else if (msg.type === 'openSource') {

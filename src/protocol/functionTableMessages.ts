@@ -6,8 +6,8 @@ export type ToFunctionTable =
   | { readonly type: 'rows'; readonly label: string; readonly source: ProfileSource | null; readonly page: FunctionTablePage }
   | { readonly type: 'highlight'; readonly frameIndex: number };
 
-/** `ready` and `query` carry the table's sort, filter and row count; the extension answers with `rows`. */
+/** `query` carries the table's sort, filter and row count; the extension answers it and `ready` with `rows`. */
 export type FromFunctionTable =
-  | { readonly type: 'ready'; readonly query: FunctionTableQuery }
+  | { readonly type: 'ready' }
   | { readonly type: 'query'; readonly query: FunctionTableQuery }
   | { readonly type: 'openSource'; readonly file: string; readonly line: number };

@@ -120,6 +120,12 @@ export const tests: E2ETest[] = [
       }
       assert.ok(await table.locator('#showMore').isHidden(), 'no "Show more" when every match is shown');
       await wb.screenshot('function-table-filtered');
+      // Hidden and shown again (its page is rebuilt), the table keeps its filter, rows and sort.
+      await wb.runCommand('Problems: Focus on Problems View');
+      await wb.runCommand('Pyrometer: Focus on Functions View');
+      await wb.webview().locator('#caption', { hasText: '10 match "F_011"' }).waitFor({ timeout: 30_000 });
+      assert.strictEqual(await wb.webview().locator('#filter').inputValue(), 'F_011');
+      assert.strictEqual(await wb.webview().locator('tbody tr').count(), 10);
       await table.locator('#filter').fill('');
       await table.locator('#shown', { hasText: `Showing 500 of ${total.toLocaleString('en-US')}` }).waitFor({ timeout: 30_000 });
       await wb.screenshot('function-table-first-page');

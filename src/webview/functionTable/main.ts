@@ -135,4 +135,4 @@ function showPage(page: FunctionTablePage): void {
   showMore.hidden = page.rows.length >= page.matched;
 }
 
-vscode.postMessage({ type: 'ready', query });
+vscode.postMessage({ type: 'ready' });
