@@ -3,13 +3,16 @@ export function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
+/** How long one call of `work` took, in milliseconds. */
+function timeMs(work: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
 export function medianMs(repeats: number, work: () => unknown): number {
   const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = process.hrtime.bigint();
-    work();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
+  for (let i = 0; i < repeats; i++) times.push(timeMs(work));
   return median(times);
 }
 
@@ -21,8 +24,8 @@ export function pairedMediansMs(rounds: number, floor: () => unknown, ours: () =
   const floorTimes: number[] = [];
   const oursTimes: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    floorTimes.push(medianMs(1, floor));
-    oursTimes.push(medianMs(1, ours));
+    floorTimes.push(timeMs(floor));
+    oursTimes.push(timeMs(ours));
   }
   return { floorMs: median(floorTimes), oursMs: median(oursTimes) };
 }

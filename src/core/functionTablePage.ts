@@ -8,6 +8,8 @@ import type { Profile } from './profileModel';
  * laying out 350,000 cells froze. The server sorts and filters all functions here and sends the rows asked for; the
  * display strings (pstats' formatting) are made only for those.
  */
+
+/** Rows in the first page, and how many more each "Show more" adds. */
 export const FUNCTION_TABLE_PAGE_ROWS = 500;
 
 export interface FunctionTableQuery {
@@ -39,6 +41,11 @@ export const DEFAULT_FUNCTION_TABLE_QUERY: FunctionTableQuery = {
   sortKey: 'cumtime', descending: true, limit: FUNCTION_TABLE_PAGE_ROWS, filter: '',
 };
 
+/** The table when there is no run to show. */
+export function emptyFunctionTablePage(query: FunctionTableQuery): FunctionTablePage {
+  return { total: 0, matched: 0, rows: [], query };
+}
+
 /**
  * A query as a client sent it, made safe to answer: the server is an LSP server other editors may talk to, so a
  * missing or odd field gets the default instead of a sort by nothing or an empty page.
@@ -59,12 +66,15 @@ export function normalizeQuery(query: Partial<FunctionTableQuery> | undefined): 
 const MAX_ROWS = 100_000;
 
 /**
- * The orders: numbers by value, text by the default collation (localeCompare's), ties by frame index. The last order computed is kept, so "show more" and filtering do not sort again.
+ * The orders: numbers by value, text by the default collation (localeCompare's), ties by frame index. The last
+ * order computed is kept, so "show more" and filtering do not sort again.
  */
 export class FunctionTable {
   private readonly shown: (file: string) => string;
   private locations: string[] | undefined;
+  /** Names and file:line texts in lower case, made once for every filter after the first. */
   private lowerNames: string[] | undefined;
+  private lowerLocations: string[] | undefined;
   private sorted: { readonly key: FunctionSortKey; readonly descending: boolean; readonly order: Int32Array } | undefined;
 
   constructor(private readonly profile: Profile) {
@@ -77,24 +87,19 @@ export class FunctionTable {
     const functions = this.profile.functions;
     const order = this.order(query.sortKey, query.descending);
     let filter = query.filter;
-    let revealAt = -1;
-    if (query.reveal !== undefined) {
-      const fn = functions.findIndex(f => f.frameIndex === query.reveal);
-      if (fn >= 0 && !this.matches(fn, filter.toLowerCase())) filter = '';
-      if (fn >= 0) revealAt = fn;
-    }
+    const revealAt = query.reveal === undefined ? -1 : functions.findIndex(f => f.frameIndex === query.reveal);
+    if (revealAt >= 0 && !this.matches(revealAt, filter.toLowerCase())) filter = '';
     const needle = filter.toLowerCase();
     const kept: number[] = [];
     let revealPosition = -1;
     for (const fn of order) {
-      if (needle !== '' && !this.matches(fn, needle)) continue;
+      if (!this.matches(fn, needle)) continue;
       if (fn === revealAt) revealPosition = kept.length;
       kept.push(fn);
     }
-    const wanted = query.limit;
-    const limit = revealPosition >= wanted
+    const limit = revealPosition >= query.limit
       ? Math.ceil((revealPosition + 1) / FUNCTION_TABLE_PAGE_ROWS) * FUNCTION_TABLE_PAGE_ROWS
-      : wanted;
+      : query.limit;
     const rows = kept.slice(0, limit).map(fn => functionRow(this.profile, functions[fn], this.shown));
     return {
       total: functions.length,
@@ -106,12 +111,9 @@ export class FunctionTable {
 
   private matches(fn: number, needle: string): boolean {
     if (needle === '') return true;
-    return this.lowerName(fn).includes(needle) || this.location(fn).toLowerCase().includes(needle);
-  }
-
-  private lowerName(fn: number): string {
     this.lowerNames ??= this.profile.functions.map(f => this.profile.frames[f.frameIndex].name.toLowerCase());
-    return this.lowerNames[fn];
+    this.lowerLocations ??= this.profile.functions.map((_, i) => this.location(i).toLowerCase());
+    return this.lowerNames[fn].includes(needle) || this.lowerLocations[fn].includes(needle);
   }
 
   private location(fn: number): string {

@@ -1,3 +1,6 @@
+/** What IndexListTable.idOf answers for a new list its `admit` check refused. */
+export const NOT_ADMITTED = -1;
+
 /**
  * Ids for lists of frame indices (a speedscope sample's stack), numbered in the order first seen.
  *
@@ -10,9 +13,6 @@
  * Open addressing with linear probing, at most half full. The hash is seeded per table, so a file cannot be crafted
  * in advance to make its stacks collide.
  */
-/** What IndexListTable.idOf answers for a new list its `admit` check refused. */
-export const NOT_ADMITTED = -1;
-
 export class IndexListTable {
   /** List i is numbers[starts[i], starts[i + 1]). */
   private numbers = new Int32Array(INITIAL_NUMBERS);

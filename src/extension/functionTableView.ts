@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { DEFAULT_FUNCTION_TABLE_QUERY, FunctionTableQuery } from '../core/functionTablePage';
+import { DEFAULT_FUNCTION_TABLE_QUERY, emptyFunctionTablePage, FunctionTableQuery } from '../core/functionTablePage';
 import type { FromFunctionTable, ToFunctionTable } from '../protocol/functionTableMessages';
 import type { ServerClient } from './serverClient';
 import { openSourceAt } from './sourceNavigation';
@@ -44,7 +44,7 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
     const query = reveal === undefined ? this.query : { ...this.query, reveal };
     const table = this.server.isRunning
       ? await this.server.functionTable(query)
-      : { label: '', source: null, page: { total: 0, matched: 0, rows: [], query } };
+      : { label: '', source: null, page: emptyFunctionTablePage(query) };
     this.query = table.page.query;
     await this.post({ type: 'rows', label: table.label, source: table.source, page: table.page });
     this.lastShown = { total: table.page.total, rows: table.page.rows.length };

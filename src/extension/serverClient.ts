@@ -1,6 +1,6 @@
-import type { FunctionTableQuery } from '../core/functionTablePage';
 import vscode = require('vscode');
 import type { FlameGraphRequest } from '../core/flameLayout';
+import type { FunctionTableQuery } from '../core/functionTablePage';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MemorySortKey } from '../core/memoryAnnotations';
 import {

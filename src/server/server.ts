@@ -4,7 +4,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { functionHoverMarkdown } from '../core/functionSummary';
-import { FunctionTable, normalizeQuery } from '../core/functionTablePage';
+import { emptyFunctionTablePage, FunctionTable, normalizeQuery } from '../core/functionTablePage';
 import { ProfileFormatError } from '../core/profileErrors';
 import {
   ExportRunParams, ExportRunResult, FlameGraphParams, FlameGraphResult, FunctionTableParams, FunctionTableResult, LineAnnotationsParams,
@@ -199,7 +199,7 @@ connection.onRequest(Requests.lineAnnotations, (params: LineAnnotationsParams): 
 
 connection.onRequest(Requests.functionTable, async (params: FunctionTableParams): Promise<FunctionTableResult> => {
   const run = params.runId ? await storedRun(params.runId) : store.active();
-  if (!run) return { runId: null, label: '', source: null, page: { total: 0, matched: 0, rows: [], query: normalizeQuery(params.query) } };
+  if (!run) return { runId: null, label: '', source: null, page: emptyFunctionTablePage(normalizeQuery(params.query)) };
   let table = functionTables.get(run.profile);
   if (!table) functionTables.set(run.profile, table = new FunctionTable(run.profile));
   return { runId: run.runId, label: run.label, source: run.profile.source, page: table.page(params.query) };
