@@ -25,7 +25,10 @@ async function readSummary(wb: Workbench, fileName: string): Promise<string> {
     const webviews = await wb.page.locator('iframe.webview').evaluateAll(els => els.map(el =>
       `${el.className} (${getComputedStyle(el).visibility}, ${Math.round(el.getBoundingClientRect().width)} px wide)`));
     const shown = await frame.locator('.summary, .placeholder').allInnerTexts().catch(err => [`unreadable: ${err}`]);
+    // A file opened before the workbench knew Pyrometer's editor shows as text (language mode in the status bar).
+    const textEditor = await wb.page.locator('.editor-group-container.active .monaco-editor').count() > 0;
     throw new Error(`no summary for ${fileName}: tabs ${JSON.stringify(tabs)}; webviews ${JSON.stringify(webviews)}; ` +
+      `${textEditor ? 'the file is open in a text editor; ' : ''}` +
       `the front webview shows ${JSON.stringify(shown)}. ${(e as Error).message.split('\n')[0]}`);
   }
   const text = await summary.innerText();
