@@ -105,6 +105,9 @@ pyro_phase webview 300 node out/test/webview/flameGraph.browser.js "$RESULTS"
 # test-results/webview-speedscope.json is summed with the others, and one it never wrote (killed) counts as a failure
 pyro_phase webview-speedscope 300 node out/test/webview/speedscope.browser.js "$RESULTS" \
   || [ -s "$RESULTS/webview-speedscope.json" ] || record_failure webview-speedscope
+# (a4) the function table app, same way as (a2); its own counts file test-results/webview-function-table.json
+pyro_phase webview-function-table 120 node out/test/webview/functionTable.browser.js "$RESULTS" \
+  || [ -s "$RESULTS/webview-function-table.json" ] || record_failure webview-function-table
 
 # ---- (b) python (writes test-results/python-3.X.json itself)
 pyro_phase python 900 bash scripts/test-python.sh

@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { DEFAULT_FUNCTION_TABLE_QUERY, emptyFunctionTablePage, FunctionTableQuery } from '../core/functionTablePage';
 import type { FromFunctionTable, ToFunctionTable } from '../protocol/functionTableMessages';
+import { FUNCTION_TABLE_BODY } from './functionTableMarkup';
 import type { ServerClient } from './serverClient';
 import { openSourceAt } from './sourceNavigation';
 import { webviewHtml, webviewRoots } from './webviewHtml';
@@ -12,6 +13,10 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   private pendingHighlight: number | undefined;
   /** The table's sort, filter and row count, as the webview last asked. */
   private query: FunctionTableQuery = DEFAULT_FUNCTION_TABLE_QUERY;
+  /** The number of the webview's last query, which the next page answers. */
+  private querySeq = 0;
+  /** Bumped by every refresh: a page asked for before a later refresh began is not sent. */
+  private refreshes = 0;
   /** The function count and rows of the last page sent to the table. */
   lastShown: { readonly total: number; readonly rows: number } | undefined;
 
@@ -26,9 +31,11 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
       // A webview shown again after being hidden starts afresh and says `ready`: it gets the table as it was (the
       // query lives here), not the default one.
       if (msg.type === 'ready') {
+        this.querySeq = 0;
         void this.refresh();
       } else if (msg.type === 'query') {
         this.query = msg.query;
+        this.querySeq = msg.seq;
         void this.refresh();
       } else if (msg.type === 'openSource') {
         void openSourceAt(msg.file, msg.line);
@@ -40,13 +47,17 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   /** Asks the server for the rows the table shows (its sort, filter and row count) and sends them to the table. */
   async refresh(): Promise<void> {
     if (!this.view) return;
+    const refresh = ++this.refreshes;
+    const answers = this.querySeq;
     const reveal = this.pendingHighlight;
     const query = reveal === undefined ? this.query : { ...this.query, reveal };
     const table = this.server.isRunning
       ? await this.server.functionTable(query)
       : { label: '', source: null, page: emptyFunctionTablePage(query) };
+    // Typing in the filter asks for a page per pause: an older answer arriving last must not undo a newer query.
+    if (refresh !== this.refreshes) return;
     this.query = table.page.query;
-    await this.post({ type: 'rows', label: table.label, source: table.source, page: table.page });
+    await this.post({ type: 'rows', label: table.label, source: table.source, page: table.page, answers });
     this.lastShown = { total: table.page.total, rows: table.page.rows.length };
     if (reveal !== undefined) {
       await this.post({ type: 'highlight', frameIndex: reveal });
@@ -67,10 +78,7 @@ export class FunctionTableView implements vscode.WebviewViewProvider, vscode.Dis
   private html(webview: vscode.Webview): string {
     return webviewHtml(webview, this.extensionUri, {
       bundle: 'functionTable.js', stylesheet: 'functionTable.css', title: 'Pyrometer functions',
-      body: '<div id="toolbar"><div id="caption">No profile yet.</div>' +
-        '<input id="filter" type="search" placeholder="Filter by function or file" aria-label="Filter functions by name or file"></div>' +
-        '<table id="functions" aria-label="Profiled functions"></table>' +
-        '<div id="more"><span id="shown"></span> <button id="showMore" type="button">Show more</button></div>',
+      body: FUNCTION_TABLE_BODY,
     });
   }
 

@@ -23,6 +23,8 @@ let rows: readonly FunctionRow[] = [];
 let query: FunctionTableQuery = DEFAULT_FUNCTION_TABLE_QUERY;
 let highlighted = -1;
 const FILTER_DELAY_MS = 150;
+/** The number of the last query posted; a page answering an earlier one is not shown (the newer answer follows). */
+let askedSeq = 0;
 
 const caption = document.getElementById('caption')!;
 const table = document.getElementById('functions') as HTMLTableElement;
@@ -37,13 +39,17 @@ new ResizeObserver(() => document.body.style.setProperty('--toolbar-height', `${
 
 function ask(next: FunctionTableQuery): void {
   query = next;
-  vscode.postMessage({ type: 'query', query });
+  vscode.postMessage({ type: 'query', query, seq: ++askedSeq });
 }
 
+/** Set while keystrokes wait to be sent: the box is then the user's, and no page overwrites it. */
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 filterBox.addEventListener('input', () => {
   clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => ask({ ...query, filter: filterBox.value, limit: FUNCTION_TABLE_PAGE_ROWS }), FILTER_DELAY_MS);
+  filterTimer = setTimeout(() => {
+    filterTimer = undefined;
+    ask({ ...query, filter: filterBox.value, limit: FUNCTION_TABLE_PAGE_ROWS });
+  }, FILTER_DELAY_MS);
 });
 showMore.addEventListener('click', () => ask({ ...query, limit: query.limit + FUNCTION_TABLE_PAGE_ROWS }));
 
@@ -94,10 +100,12 @@ function render(): void {
 window.addEventListener('message', (event: MessageEvent<ToFunctionTable>) => {
   const msg = event.data;
   if (msg.type === 'rows') {
+    if (msg.answers < askedSeq) return;
     const page = msg.page;
     rows = page.rows;
     query = page.query;
-    if (filterBox.value !== query.filter) filterBox.value = query.filter;
+    // A filter changed by the extension (a reveal clears one that hides its row; a reloaded view gets its query back).
+    if (filterTimer === undefined && filterBox.value !== query.filter) filterBox.value = query.filter;
     showPage(page);
     caption.textContent = page.total > 0 ? tableCaption(msg.label, page)
       : msg.source === 'py-spy'
