@@ -5,5 +5,5 @@
 export const FUNCTION_TABLE_BODY =
   '<div id="toolbar"><div id="caption">No profile yet.</div>' +
   '<input id="filter" type="search" placeholder="Filter by function or file" aria-label="Filter functions by name or file"></div>' +
-  '<table id="functions" aria-label="Profiled functions"></table>' +
-  '<div id="more"><span id="shown"></span> <button id="showMore" type="button">Show more</button></div>';
+  '<div id="rows"><table id="functions" aria-label="Profiled functions"></table>' +
+  '<div id="more"><span id="shown"></span> <button id="showMore" type="button">Show more</button></div></div>';

@@ -214,6 +214,41 @@ const tests: Test[] = [
     },
   },
   {
+    name: 'in a narrow panel the caption and filter stay in view while the rows scroll both ways under the column titles',
+    async run(app, ctx) {
+      await app.answer({}, 0);
+      for (const width of [900, 517, 333, 260, 199]) {
+        await app.page.setViewportSize({ width, height: 400 });
+        await app.page.locator('#rows').evaluate(el => el.scrollTo(el.scrollWidth, 3000));
+        // Every pixel row from the top to the column titles' bottom, left to right, belongs to the caption, the
+        // filter or the titles: a function row seen there would be scrolled rows showing through.
+        const view = await app.page.evaluate(() => new Promise<{ seen: string[]; scrolled: number[]; captionLeft: number; filterRight: number }>(resolve =>
+          requestAnimationFrame(() => requestAnimationFrame(() => {
+            const rowsBox = document.getElementById('rows')!;
+            const th = document.querySelector('th')!.getBoundingClientRect();
+            const seen: string[] = [];
+            for (let y = 0; y < th.bottom; y += 0.5) {
+              for (let x = 1; x < window.innerWidth; x += 7) {
+                const el = document.elementFromPoint(x, y);
+                if (el?.closest('tbody')) seen.push(`(${x}, ${y}): ${el.textContent}`);
+              }
+            }
+            resolve({
+              seen: seen.slice(0, 5), scrolled: [rowsBox.scrollLeft, rowsBox.scrollTop],
+              captionLeft: document.getElementById('caption')!.getBoundingClientRect().left,
+              filterRight: document.getElementById('filter')!.getBoundingClientRect().right,
+            });
+          }))));
+        ctx.log(`${width} px wide: rows scrolled to ${view.scrolled.join(', ')}; caption at x = ${view.captionLeft}, filter ends at ${view.filterRight.toFixed(0)}`);
+        assert.ok(view.scrolled[1] > 1000, `the rows scrolled down: ${view.scrolled}`);
+        if (width < 400) assert.ok(view.scrolled[0] > 0, `the table is wider than ${width} px and scrolled sideways`);
+        assert.deepStrictEqual(view.seen, [], `${width} px wide`);
+        assert.ok(view.captionLeft >= 0 && view.filterRight <= width, `the caption and filter stay within the ${width} px view`);
+      }
+      await app.screenshot('narrow-scrolled', ctx.resultsDir);
+    },
+  },
+  {
     name: 'a name that is markup is shown as text, and the filter finds it',
     async run(app) {
       await app.answer({}, 0);

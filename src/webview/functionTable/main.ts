@@ -33,10 +33,6 @@ const more = document.getElementById('more')!;
 const shown = document.getElementById('shown')!;
 const showMore = document.getElementById('showMore') as HTMLButtonElement;
 
-// The caption and filter stay on top while the rows scroll, the column titles just under them.
-const toolbar = document.getElementById('toolbar')!;
-new ResizeObserver(() => document.body.style.setProperty('--toolbar-height', `${toolbar.offsetHeight}px`)).observe(toolbar);
-
 function ask(next: FunctionTableQuery): void {
   query = next;
   vscode.postMessage({ type: 'query', query, seq: ++askedSeq });
