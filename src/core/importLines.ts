@@ -1,5 +1,6 @@
 import { ImportTree, topLevelImport, TopLevelImport } from './importTime';
 import { escapeMarkdown } from './markdownText';
+import { onFirstUse } from './onFirstUse';
 
 /**
  * The import statements of a Python source text, and what each cost in an `-X importtime` run of it: for CodeLens
@@ -22,10 +23,12 @@ export interface ImportStatement {
 
 const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
 const DOTTED = `${NAME}(?:\\s*\\.\\s*${NAME})*`;
-const IMPORT = new RegExp(`^\\s*import\\s+(.+)$`, 'u');
-const FROM = new RegExp(`^\\s*from\\s+(${DOTTED})\\s+import\\s+(.+)$`, 'u');
-const DOTTED_ONLY = new RegExp(`^${DOTTED}$`, 'u');
-const NAME_ONLY = new RegExp(`^${NAME}$`, 'u');
+const patterns = onFirstUse(() => ({
+  plain: new RegExp(`^\\s*import\\s+(.+)$`, 'u'),
+  from: new RegExp(`^\\s*from\\s+(${DOTTED})\\s+import\\s+(.+)$`, 'u'),
+  dottedOnly: new RegExp(`^${DOTTED}$`, 'u'),
+  nameOnly: new RegExp(`^${NAME}$`, 'u'),
+}));
 
 /** Finds the import statements of a source text (0-based lines, ascending). */
 export function findImportLines(text: string): ImportStatement[] {
@@ -43,19 +46,20 @@ export function findImportLines(text: string): ImportStatement[] {
 }
 
 function parseStatement(code: string): Omit<ImportStatement, 'line' | 'indented'> | undefined {
-  const from = FROM.exec(code);
+  const { plain: importPattern, from: fromPattern, dottedOnly, nameOnly } = patterns();
+  const from = fromPattern.exec(code);
   if (from) {
     const pkg = compact(from[1]);
     const names = from[2].replace(/[()\\]/g, ' ').split(',').map(n => n.trim().split(/\s+as\s+/u)[0].trim())
-      .filter(n => NAME_ONLY.test(n));
+      .filter(n => nameOnly.test(n));
     return { modules: [pkg], topLevel: [pkg.split('.')[0]], submoduleCandidates: names.map(n => `${pkg}.${n}`) };
   }
-  const plain = IMPORT.exec(code);
+  const plain = importPattern.exec(code);
   if (!plain) return undefined;
   const modules: string[] = [];
   for (const part of plain[1].split(';')[0].replace(/\\$/, '').split(',')) {
     const name = part.trim().split(/\s+as\s+/u)[0].trim();
-    if (!DOTTED_ONLY.test(name)) continue;
+    if (!dottedOnly.test(name)) continue;
     modules.push(compact(name));
   }
   if (modules.length === 0) return undefined;

@@ -4,9 +4,11 @@
  * place decorations, never to compute a figure.
  */
 
+import { onFirstUse } from './onFirstUse';
+
 const INDENT = /^[ \t]*/;
 /** Python identifiers may be non-ASCII (PEP 3131). */
-const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+const identifier = onFirstUse(() => /^[\p{ID_Start}_][\p{ID_Continue}]*$/u);
 
 export function indentOf(line: string): number {
   return INDENT.exec(line)![0].replace(/\t/g, '        ').length;
@@ -22,7 +24,7 @@ function defPattern(name: string): RegExp {
   return new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${escaped}[ \\t]*[(\\[]`, 'u');
 }
 
-const ANY_DEF = /^[ \t]*(?:async[ \t]+)?def[ \t]+([\p{ID_Start}_][\p{ID_Continue}]*)[ \t]*[(\[]/u;
+const anyDef = onFirstUse(() => /^[ \t]*(?:async[ \t]+)?def[ \t]+([\p{ID_Start}_][\p{ID_Continue}]*)[ \t]*[(\[]/u);
 
 /** Every `def` of a file by name (0-based lines, ascending): built once per text, not per function. */
 export type DefIndex = ReadonlyMap<string, readonly number[]>;
@@ -30,7 +32,7 @@ export type DefIndex = ReadonlyMap<string, readonly number[]>;
 export function indexDefs(lines: readonly string[]): DefIndex {
   const index = new Map<string, number[]>();
   lines.forEach((line, i) => {
-    const m = ANY_DEF.exec(line);
+    const m = anyDef().exec(line);
     if (!m) return;
     const list = index.get(m[1]);
     if (list) list.push(i);
@@ -47,7 +49,7 @@ export function indexDefs(lines: readonly string[]): DefIndex {
  */
 export function locateDef(defs: DefIndex, name: string, recordedLine: number,
   recorded: 'firstLine' | 'bodyLine' = 'firstLine'): number | undefined {
-  if (!IDENTIFIER.test(name)) return undefined;
+  if (!identifier().test(name)) return undefined;
   const expected = recordedLine - 1;
   let best: number | undefined;
   let bestDistance = Infinity;
@@ -104,7 +106,7 @@ export function moduleLevelLines(lines: readonly string[]): number[] {
 
 /** The name a call site would use for a profiled function: 'inc', or 'len' for '<built-in method builtins.len>'. */
 export function callableName(frameName: string): string | undefined {
-  if (IDENTIFIER.test(frameName)) return frameName;
+  if (identifier().test(frameName)) return frameName;
   const builtin = /^<built-in method (?:[\w.]+\.)?(\w+)>$/.exec(frameName);
   if (builtin) return builtin[1];
   const method = /^<method '(\w+)' of /.exec(frameName);
@@ -140,7 +142,7 @@ export function decoratedStart(lines: readonly string[], defLine: number): numbe
 export function enclosingDef(lines: readonly string[], line: number): number | undefined {
   let best: number | undefined;
   for (let i = 0; i < lines.length; i++) {
-    if (!ANY_DEF.test(lines[i])) continue;
+    if (!anyDef().test(lines[i])) continue;
     const start = decoratedStart(lines, i);
     const { end } = defBodyRange(lines, i);
     if (start <= line && line < Math.max(end, i + 1) && (best === undefined || i > best)) best = i;

@@ -57,9 +57,6 @@ export class BytecodeView implements vscode.TextDocumentContentProvider, vscode.
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
-    for (const [status, style] of Object.entries(STATUS_STYLES) as [SpecializationStatus, vscode.DecorationRenderOptions][]) {
-      this.statusTypes.set(status, vscode.window.createTextEditorDecorationType(style));
-    }
     this.disposables.push(
       vscode.workspace.registerTextDocumentContentProvider(BYTECODE_SCHEME, this),
       vscode.languages.registerHoverProvider({ scheme: BYTECODE_SCHEME }, this),
@@ -119,6 +116,12 @@ export class BytecodeView implements vscode.TextDocumentContentProvider, vscode.
     const script = scriptOf(editor.document.uri);
     const shown = script ? this.shown.get(script) : undefined;
     if (!shown) return;
+    // Made for the first listing shown, not at activation.
+    if (this.statusTypes.size === 0) {
+      for (const [status, style] of Object.entries(STATUS_STYLES) as [SpecializationStatus, vscode.DecorationRenderOptions][]) {
+        this.statusTypes.set(status, vscode.window.createTextEditorDecorationType(style));
+      }
+    }
     const byStatus = new Map<SpecializationStatus, vscode.Range[]>();
     for (let line = 0; line < shown.document.lineCount; line++) {
       const status = shown.document.statusAt(line);

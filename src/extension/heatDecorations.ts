@@ -9,29 +9,12 @@ const GUTTER_BARS = 8;
 
 /** Heat backgrounds and after-text on profiled lines of every visible Python editor, from the server. */
 export class HeatDecorations implements vscode.Disposable {
-  private readonly levels: vscode.TextEditorDecorationType[];
-  private readonly bars: vscode.TextEditorDecorationType[];
-  private readonly unexecuted: vscode.TextEditorDecorationType;
+  /** Made when a file first has figures to show: activation only wires things up. */
+  private types: DecorationTypes | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private editTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly server: ServerClient, extensionUri: vscode.Uri) {
-    this.levels = Array.from({ length: HEAT_LEVELS }, (_, level) => vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: `rgba(255, 96, 0, ${(0.06 + 0.08 * level).toFixed(2)})`,
-      overviewRulerColor: `rgba(255, 96, 0, ${(0.3 + 0.15 * level).toFixed(2)})`,
-      overviewRulerLane: vscode.OverviewRulerLane.Right,
-      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em' },
-    }));
-    this.bars = Array.from({ length: GUTTER_BARS }, (_, k) => vscode.window.createTextEditorDecorationType({
-      gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter', `bar-${k + 1}.svg`),
-      gutterIconSize: 'contain',
-    }));
-    // A line of a timed function that never ran: dimmed, so untested paths stand out from hot ones.
-    this.unexecuted = vscode.window.createTextEditorDecorationType({
-      isWholeLine: true, opacity: '0.55',
-      after: { color: new vscode.ThemeColor('disabledForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
-    });
+  constructor(private readonly server: ServerClient, private readonly extensionUri: vscode.Uri) {
     this.disposables.push(
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
       vscode.workspace.onDidChangeTextDocument(e => {
@@ -56,8 +39,10 @@ export class HeatDecorations implements vscode.Disposable {
     } catch {
       return; // the server is restarting; the restart refreshes again
     }
-    const byLevel: vscode.DecorationOptions[][] = this.levels.map(() => []);
-    const byBar: vscode.DecorationOptions[][] = this.bars.map(() => []);
+    if (result.annotations.length === 0 && !this.types) return;
+    const types = this.types ??= decorationTypes(this.extensionUri);
+    const byLevel: vscode.DecorationOptions[][] = types.levels.map(() => []);
+    const byBar: vscode.DecorationOptions[][] = types.bars.map(() => []);
     const unexecuted: vscode.DecorationOptions[] = [];
     for (const a of result.annotations) {
       if (!a.afterText || a.line >= editor.document.lineCount) continue;
@@ -71,13 +56,13 @@ export class HeatDecorations implements vscode.Disposable {
         byBar[Math.min(GUTTER_BARS, Math.max(1, Math.ceil(a.gutterFraction * GUTTER_BARS))) - 1].push({ range: decoration.range });
       }
     }
-    this.levels.forEach((type, level) => editor.setDecorations(type, byLevel[level]));
-    this.bars.forEach((type, k) => editor.setDecorations(type, byBar[k]));
-    editor.setDecorations(this.unexecuted, unexecuted);
+    types.levels.forEach((type, level) => editor.setDecorations(type, byLevel[level]));
+    types.bars.forEach((type, k) => editor.setDecorations(type, byBar[k]));
+    editor.setDecorations(types.unexecuted, unexecuted);
   }
 
   private allTypes(): vscode.TextEditorDecorationType[] {
-    return [...this.levels, ...this.bars, this.unexecuted];
+    return this.types ? [...this.types.levels, ...this.types.bars, this.types.unexecuted] : [];
   }
 
   clearAll(): void {
@@ -89,6 +74,35 @@ export class HeatDecorations implements vscode.Disposable {
     this.allTypes().forEach(d => d.dispose());
     this.disposables.forEach(d => d.dispose());
   }
+}
+
+interface DecorationTypes {
+  /** Heat backgrounds, coolest first (HEAT_LEVELS). */
+  readonly levels: readonly vscode.TextEditorDecorationType[];
+  /** Gutter bars, shortest first (GUTTER_BARS). */
+  readonly bars: readonly vscode.TextEditorDecorationType[];
+  /** A line of a timed function that never ran: dimmed, so untested paths stand out from hot ones. */
+  readonly unexecuted: vscode.TextEditorDecorationType;
+}
+
+function decorationTypes(extensionUri: vscode.Uri): DecorationTypes {
+  return {
+    levels: Array.from({ length: HEAT_LEVELS }, (_, level) => vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: `rgba(255, 96, 0, ${(0.06 + 0.08 * level).toFixed(2)})`,
+      overviewRulerColor: `rgba(255, 96, 0, ${(0.3 + 0.15 * level).toFixed(2)})`,
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em' },
+    })),
+    bars: Array.from({ length: GUTTER_BARS }, (_, k) => vscode.window.createTextEditorDecorationType({
+      gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter', `bar-${k + 1}.svg`),
+      gutterIconSize: 'contain',
+    })),
+    unexecuted: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true, opacity: '0.55',
+      after: { color: new vscode.ThemeColor('disabledForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+    }),
+  };
 }
 
 function decorationFor(a: LineAnnotation, doc: vscode.TextDocument): vscode.DecorationOptions {

@@ -1,6 +1,7 @@
 import { performance } from 'perf_hooks';
 import { IMPORTTIME_PREFIX, ImportTree, isImportTimeLine, parseImportTime, splitStartup } from '../core/importTime';
 import { ProfileFormatError } from '../core/profileErrors';
+import { onFirstUse } from '../core/onFirstUse';
 import { ProcessListeners, ProcessOutcome, runProcess } from './childProcess';
 
 /**
@@ -49,13 +50,13 @@ export interface ImportTimeRunOutcome {
 }
 
 /** A module name as an import statement takes it: dotted identifiers (it goes into `-c` code, so nothing else). */
-const MODULE_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+const moduleName = onFirstUse(() => /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u);
 
 export function importTimeArgv(target: ImportTimeTarget, pythonFlags: readonly string[] = []): string[] {
   const head = [...pythonFlags, '-X', 'importtime'];
   if (target.kind === 'script') return [...head, target.script, ...(target.args ?? [])];
   if (target.kind === 'code') return [...head, '-c', target.code];
-  if (!MODULE_NAME.test(target.module)) throw new Error(`Not a module name: ${JSON.stringify(target.module)}.`);
+  if (!moduleName().test(target.module)) throw new Error(`Not a module name: ${JSON.stringify(target.module)}.`);
   return [...head, '-c', `import ${target.module}`];
 }
 
