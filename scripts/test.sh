@@ -52,12 +52,12 @@ for (const f of files) {
     if (x > 0 && listed.length === 0) failures.push(`  ${suite}: ${x} failed (see its output above)`);
   } catch (e) { note = ` (unreadable: ${e.message}; counted as 1 failed)`; }
   passed += p; failed += x;
-  rows.push(`  ${suite.padEnd(20)} ${String(p).padStart(4)} passed ${String(x).padStart(4)} failed${note}`);
+  rows.push(`  ${suite.padEnd(24)} ${String(p).padStart(4)} passed ${String(x).padStart(4)} failed${note}`);
 }
 for (const s of expected) {
   if (!files.some(f => glob(s).test(f))) {
     failed += 1;
-    rows.push(`  ${s.replace(/-\*$/, '').padEnd(20)}    -        1 failed (no counts file: crashed or did not run)`);
+    rows.push(`  ${s.replace(/-\*$/, '').padEnd(24)}    -        1 failed (no counts file: crashed or did not run)`);
   }
 }
 if (failures.length > 0) console.log(['--- failed tests', ...failures].join('\n'));

@@ -61,7 +61,7 @@ pyro_timed() {
   local name=$1 t0=$SECONDS rc=0; shift
   pyro_log "=== $name"
   "$@" || rc=$?
-  PYRO_TIMINGS+=("$(printf '%-16s %4ss  exit %s' "$name" "$((SECONDS - t0))" "$rc")")
+  PYRO_TIMINGS+=("$(printf '%-24s %4ss  exit %s' "$name" "$((SECONDS - t0))" "$rc")")
   pyro_log "=== $name: exit $rc after $((SECONDS - t0))s"
   return "$rc"
 }
