@@ -19,9 +19,10 @@ import type { Frame, FrameKind, Profile, StackSample } from '../../src/core/prof
 import type { FromFlameGraph, ToFlameGraph } from '../../src/protocol/flameGraphMessages';
 import { nodeBox, scrollHeight } from '../../src/webview/flameGraph/flameGeometry';
 import { seededRandom } from '../../bench/seededRandom';
-import { interruptedBy, launchChromium } from '../harness/browser';
+import { launchChromium } from '../harness/browser';
+import { runBrowserTests, runSuiteAsMain } from '../harness/browserSuite';
 import { type Theme, THEMES } from './vscodeThemes';
-import { type Counts, failureLine, writeCounts } from '../harness/mochaCounts';
+import type { Counts } from '../harness/mochaCounts';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
 const ORIGIN = 'http://flamegraph.test';
@@ -593,8 +594,6 @@ export const tests: BrowserTest[] = [
 
 /** Runs the tests (all, or those whose name contains `grep`) in one Chromium, a fresh page each. */
 export async function runFlameGraphBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
-  const counts: Counts = { passed: 0, failed: 0, failures: [] };
-  const chosen = tests.filter(t => !options.grep || t.name.includes(options.grep));
   const bundle = path.join(repoRoot, 'dist', 'webview', 'flameGraph.js');
   if (!fs.existsSync(bundle)) {
     console.error(`✗ ${bundle} is missing: run npm run build first`);
@@ -602,54 +601,16 @@ export async function runFlameGraphBrowserTests(options: { resultsDir: string; g
   }
   const browser = await launchChromium();
   try {
-    for (const test of chosen) {
-      const pages: FlameGraphPage[] = [];
-      const open = async (profile: Profile | null, o?: Parameters<typeof FlameGraphPage.open>[2]) => {
-        const p = await FlameGraphPage.open(browser, profile, o);
-        pages.push(p);
-        return p;
-      };
-      const t0 = Date.now();
-      try {
-        await Promise.race([
-          test.run({ browser, resultsDir: options.resultsDir, log: (...a) => console.log('     ', ...a) }, open),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 60s')), 60_000).unref()),
-        ]);
-        counts.passed++;
-        console.log(`  ✓ ${test.name} (${Date.now() - t0} ms)`);
-      } catch (e) {
-        counts.failed++;
-        counts.failures!.push(failureLine(test.name, e));
-        console.error(`  ✗ ${test.name}\n    ${e instanceof Error ? e.stack ?? e.message : e}`);
-        for (const [i, p] of pages.entries()) {
-          const shot = await p.screenshot(`failure-${test.name.slice(0, 40).replace(/[^\w-]+/g, '_')}-${i + 1}`, options.resultsDir).catch(() => undefined);
-          if (shot) console.error(`    screenshot: ${path.relative(repoRoot, shot)}`);
-          for (const err of p.errors.slice(-5)) console.error(`    page: ${err}`);
-        }
-      } finally {
-        for (const p of pages) await p.close().catch(() => undefined);
-      }
-    }
+    return await runBrowserTests(tests, {
+      ...options,
+      run: (test, track, log) => test.run({ browser, resultsDir: options.resultsDir, log },
+        async (profile, o) => track(await FlameGraphPage.open(browser, profile, o))),
+    });
   } finally {
     await browser.close();
   }
-  return counts;
 }
 
 if (require.main === module) {
-  const resultsDir = path.resolve(process.argv[2] ?? process.env.PYROMETER_RESULTS_DIR ?? path.join(repoRoot, 'test-results'));
-  console.log('webview: flame graph in Chromium');
-  runFlameGraphBrowserTests({ resultsDir, grep: process.env.PYROMETER_WEBVIEW_GREP }).then(
-    counts => {
-      if (interruptedBy()) return;
-      writeCounts(path.join(resultsDir, 'webview.json'), 'webview', counts);
-      console.log(`webview: ${counts.passed} passed, ${counts.failed} failed`);
-      process.exitCode = counts.failed > 0 ? 1 : 0;
-    },
-    e => {
-      console.error(e);
-      writeCounts(path.join(resultsDir, 'webview.json'), 'webview', { passed: 0, failed: 1 });
-      process.exitCode = 1;
-    },
-  );
+  runSuiteAsMain('webview', 'flame graph in Chromium', resultsDir => runFlameGraphBrowserTests({ resultsDir, grep: process.env.PYROMETER_WEBVIEW_GREP }));
 }

@@ -16,8 +16,9 @@ import { FunctionTable, FunctionTableQuery } from '../../src/core/functionTableP
 import type { Frame, FunctionStats, Profile } from '../../src/core/profileModel';
 import { FUNCTION_TABLE_BODY } from '../../src/extension/functionTableMarkup';
 import type { FromFunctionTable, ToFunctionTable } from '../../src/protocol/functionTableMessages';
-import { interruptedBy, launchChromium } from '../harness/browser';
-import { type Counts, failureLine, writeCounts } from '../harness/mochaCounts';
+import { launchChromium } from '../harness/browser';
+import { runBrowserTests, runSuiteAsMain } from '../harness/browserSuite';
+import type { Counts } from '../harness/mochaCounts';
 import { THEMES } from './vscodeThemes';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
@@ -264,7 +265,6 @@ const tests: Test[] = [
 
 /** Runs the tests (all, or those whose name contains `grep`) in one Chromium, a fresh page each. */
 async function runFunctionTableBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
-  const counts: Counts = { passed: 0, failed: 0, failures: [] };
   const bundle = path.join(repoRoot, 'dist', 'webview', 'functionTable.js');
   if (!fs.existsSync(bundle)) {
     console.error(`✗ ${bundle} is missing: run npm run build first`);
@@ -272,52 +272,20 @@ async function runFunctionTableBrowserTests(options: { resultsDir: string; grep?
   }
   const browser = await launchChromium();
   try {
-    for (const test of tests.filter(t => !options.grep || t.name.includes(options.grep))) {
-      const t0 = Date.now();
-      let app: TablePage | undefined;
-      try {
-        await Promise.race([
-          (async () => {
-            app = await TablePage.open(browser);
-            await test.run(app, { resultsDir: options.resultsDir, log: (...a) => console.log('     ', ...a) });
-            assert.deepStrictEqual(app.errors, []);
-          })(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 60s')), 60_000).unref()),
-        ]);
-        counts.passed++;
-        console.log(`  ✓ ${test.name} (${Date.now() - t0} ms)`);
-      } catch (e) {
-        counts.failed++;
-        counts.failures!.push(failureLine(test.name, e));
-        console.error(`  ✗ ${test.name}\n    ${e instanceof Error ? e.stack ?? e.message : e}`);
-        const shot = await app?.screenshot(`failure-${test.name.slice(0, 40).replace(/[^\w-]+/g, '_')}`, options.resultsDir).catch(() => undefined);
-        if (shot) console.error(`    screenshot: ${path.relative(repoRoot, shot)}`);
-        for (const err of app?.errors.slice(-5) ?? []) console.error(`    page: ${err}`);
-      } finally {
-        await app?.close().catch(() => undefined);
-      }
-    }
+    return await runBrowserTests(tests, {
+      ...options,
+      run: async (test, track, log) => {
+        const app = track(await TablePage.open(browser));
+        await test.run(app, { resultsDir: options.resultsDir, log });
+        assert.deepStrictEqual(app.errors, []);
+      },
+    });
   } finally {
     await browser.close();
   }
-  return counts;
 }
 
 if (require.main === module) {
-  const resultsDir = path.resolve(process.argv[2] ?? process.env.PYROMETER_RESULTS_DIR ?? path.join(repoRoot, 'test-results'));
-  const file = path.join(resultsDir, 'webview-function-table.json');
-  console.log('webview: function table in Chromium');
-  runFunctionTableBrowserTests({ resultsDir, grep: process.env.PYROMETER_WEBVIEW_GREP }).then(
-    counts => {
-      if (interruptedBy()) return;
-      writeCounts(file, 'webview-function-table', counts);
-      console.log(`webview-function-table: ${counts.passed} passed, ${counts.failed} failed`);
-      process.exitCode = counts.failed > 0 ? 1 : 0;
-    },
-    e => {
-      console.error(e);
-      writeCounts(file, 'webview-function-table', { passed: 0, failed: 1 });
-      process.exitCode = 1;
-    },
-  );
+  runSuiteAsMain('webview-function-table', 'function table in Chromium',
+    resultsDir => runFunctionTableBrowserTests({ resultsDir, grep: process.env.PYROMETER_WEBVIEW_GREP }));
 }

@@ -25,8 +25,9 @@ import type { Profile } from '../../src/core/profileModel';
 import { parseSpeedscope } from '../../src/core/speedscope';
 import { DERIVED_PROFILE_NOTE, speedscopeOfProfile, type SpeedscopeFile } from '../../src/core/speedscopeExport';
 import { loadCProfileResult, runCProfile } from '../../src/runners/cprofile';
-import { CHROMIUM_ARGS, interruptedBy } from '../harness/browser';
-import { type Counts, failureLine, writeCounts } from '../harness/mochaCounts';
+import { CHROMIUM_ARGS } from '../harness/browser';
+import { runSuiteAsMain } from '../harness/browserSuite';
+import { type Counts, failureLine } from '../harness/mochaCounts';
 import { RUNNER_ROOT, testPython, WORKLOADS } from '../support/pythonForTests';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
@@ -208,20 +209,5 @@ export async function runSpeedscopeBrowserTests(resultsDir: string): Promise<Cou
 }
 
 if (require.main === module) {
-  const resultsDir = path.resolve(process.argv[2] ?? process.env.PYROMETER_RESULTS_DIR ?? path.join(repoRoot, 'test-results'));
-  console.log('webview-speedscope: Pyrometer exports in speedscope itself (Chromium)');
-  const countsFile = path.join(resultsDir, 'webview-speedscope.json');
-  runSpeedscopeBrowserTests(resultsDir).then(
-    counts => {
-      if (interruptedBy()) return;
-      writeCounts(countsFile, 'webview-speedscope', counts);
-      console.log(`webview-speedscope: ${counts.passed} passed, ${counts.failed} failed`);
-      process.exitCode = counts.failed > 0 ? 1 : 0;
-    },
-    e => {
-      console.error(e);
-      writeCounts(countsFile, 'webview-speedscope', { passed: 0, failed: 1, failures: [failureLine('the speedscope runner', e)] });
-      process.exitCode = 1;
-    },
-  );
+  runSuiteAsMain('webview-speedscope', 'Pyrometer exports in speedscope itself (Chromium)', runSpeedscopeBrowserTests);
 }
