@@ -1,8 +1,10 @@
 // The loop and the entry shared by the browser suites (test/webview/*.browser.ts): tests run one by one, each
 // against the pages it opens; a failed test leaves a screenshot of each page and the page's last errors; the suite
 // writes test-results/<suite>.json for scripts/test.sh.
+import * as fs from 'fs';
 import * as path from 'path';
-import { interruptedBy } from './browser';
+import type { Browser } from 'playwright-core';
+import { interruptedBy, launchChromium } from './browser';
 import { type Counts, failureLine, writeCounts } from './mochaCounts';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/harness -> repo
@@ -18,13 +20,29 @@ export interface SuiteOptions<T> {
   readonly resultsDir: string;
   /** Only the tests whose name contains it. */
   readonly grep?: string;
-  /** Runs one test; every page it opens goes through `track`. */
-  run(test: T, track: <P extends TestPage>(page: P) => P, log: (...args: unknown[]) => void): Promise<void>;
+  /** The built app the tests load (`npm run build` makes it): without it, one failure saying so. */
+  readonly bundle: string;
+  /** Runs one test in the suite's Chromium; every page it opens goes through `track`. */
+  run(test: T, browser: Browser, track: <P extends TestPage>(page: P) => P, log: (...args: unknown[]) => void): Promise<void>;
 }
 
 const TEST_TIMEOUT_MS = 60_000;
 
+/** Runs the tests (all, or those whose name contains `grep`) in one Chromium, one after the other. */
 export async function runBrowserTests<T extends { readonly name: string }>(tests: readonly T[], options: SuiteOptions<T>): Promise<Counts> {
+  if (!fs.existsSync(options.bundle)) {
+    console.error(`✗ ${options.bundle} is missing: run npm run build first`);
+    return { passed: 0, failed: 1, failures: [`${options.bundle} is missing`] };
+  }
+  const browser = await launchChromium();
+  try {
+    return await runEach(tests, browser, options);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function runEach<T extends { readonly name: string }>(tests: readonly T[], browser: Browser, options: SuiteOptions<T>): Promise<Counts> {
   const counts: Counts = { passed: 0, failed: 0, failures: [] };
   for (const test of tests.filter(t => !options.grep || t.name.includes(options.grep))) {
     const pages: TestPage[] = [];
@@ -33,7 +51,7 @@ export async function runBrowserTests<T extends { readonly name: string }>(tests
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        options.run(test, track, (...a) => console.log('     ', ...a)),
+        options.run(test, browser, track, (...a) => console.log('     ', ...a)),
         new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000}s`)), TEST_TIMEOUT_MS); }),
       ]);
       counts.passed++;

@@ -19,14 +19,13 @@ import type { Frame, FrameKind, Profile, StackSample } from '../../src/core/prof
 import type { FromFlameGraph, ToFlameGraph } from '../../src/protocol/flameGraphMessages';
 import { nodeBox, scrollHeight } from '../../src/webview/flameGraph/flameGeometry';
 import { seededRandom } from '../../bench/seededRandom';
-import { launchChromium } from '../harness/browser';
 import { runBrowserTests, runSuiteAsMain } from '../harness/browserSuite';
-import { type Theme, THEMES } from './vscodeThemes';
+import { serveAppPage } from './appPage';
+import type { Theme } from './vscodeThemes';
 import type { Counts } from '../harness/mochaCounts';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
 const ORIGIN = 'http://flamegraph.test';
-const NONCE = 'dGVzdC1ub25jZQ==';
 const XSS = '<img src=x onerror=alert(1)>';
 const BANNER = 'Derived from cProfile caller edges — cProfile records no stacks; widths are apportioned, not sampled.';
 
@@ -117,15 +116,6 @@ export function syntheticSampledProfile(stackCount: number, seed = 1234): Profil
 // ---- the page
 
 
-function pageHtml(theme: Theme): string {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${ORIGIN}; script-src 'nonce-${NONCE}';">
-<link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}/flameGraph.css">
-<title>flame graph test</title></head>
-<body class="vscode-${theme}"><div id="app"></div>
-<script nonce="${NONCE}" src="${ORIGIN}/flameGraph.js"></script></body></html>`;
-}
 
 declare global {
   interface Window {
@@ -153,21 +143,7 @@ export class FlameGraphPage {
     const page = await context.newPage();
     const app = new FlameGraphPage(context, page, profile);
     const theme = options.theme ?? 'dark';
-    await page.route(`${ORIGIN}/**`, async route => {
-      const url = new URL(route.request().url());
-      const files: Record<string, [string, string]> = {
-        '/flameGraph.js': [path.join(repoRoot, 'dist', 'webview', 'flameGraph.js'), 'text/javascript'],
-        '/flameGraph.css': [path.join(repoRoot, 'media', 'flameGraph.css'), 'text/css'],
-      };
-      if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: pageHtml(theme) });
-      if (url.pathname === '/theme.css') return route.fulfill({ contentType: 'text/css', body: THEMES[theme] });
-      const file = files[url.pathname];
-      if (file) return route.fulfill({ contentType: file[1], body: fs.readFileSync(file[0]) });
-      return route.fulfill({ status: 404, body: '' });
-    });
-    page.on('pageerror', e => app.errors.push(String(e)));
-    page.on('console', m => { if (m.type() === 'error') app.errors.push(m.text()); });
-    page.on('dialog', d => { app.dialogs.push(d.message()); void d.dismiss(); });
+    await serveAppPage(page, { origin: ORIGIN, app: 'flameGraph', theme, body: '<div id="app"></div>' }, app);
     await page.exposeFunction('__pyrometerHost', (message: FromFlameGraph) => {
       app.posted.push(message);
       if (options.autoAnswer !== false) {
@@ -592,23 +568,14 @@ export const tests: BrowserTest[] = [
   },
 ];
 
-/** Runs the tests (all, or those whose name contains `grep`) in one Chromium, a fresh page each. */
-export async function runFlameGraphBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
-  const bundle = path.join(repoRoot, 'dist', 'webview', 'flameGraph.js');
-  if (!fs.existsSync(bundle)) {
-    console.error(`✗ ${bundle} is missing: run npm run build first`);
-    return { passed: 0, failed: 1, failures: [`${bundle} is missing`] };
-  }
-  const browser = await launchChromium();
-  try {
-    return await runBrowserTests(tests, {
-      ...options,
-      run: (test, track, log) => test.run({ browser, resultsDir: options.resultsDir, log },
-        async (profile, o) => track(await FlameGraphPage.open(browser, profile, o))),
-    });
-  } finally {
-    await browser.close();
-  }
+/** Runs the tests (all, or those whose name contains `grep`), a fresh page each. */
+export function runFlameGraphBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
+  return runBrowserTests(tests, {
+    ...options,
+    bundle: path.join(repoRoot, 'dist', 'webview', 'flameGraph.js'),
+    run: (test, browser, track, log) => test.run({ browser, resultsDir: options.resultsDir, log },
+      async (profile, o) => track(await FlameGraphPage.open(browser, profile, o))),
+  });
 }
 
 if (require.main === module) {

@@ -16,14 +16,12 @@ import { FunctionTable, FunctionTableQuery } from '../../src/core/functionTableP
 import type { Frame, FunctionStats, Profile } from '../../src/core/profileModel';
 import { FUNCTION_TABLE_BODY } from '../../src/extension/functionTableMarkup';
 import type { FromFunctionTable, ToFunctionTable } from '../../src/protocol/functionTableMessages';
-import { launchChromium } from '../harness/browser';
 import { runBrowserTests, runSuiteAsMain } from '../harness/browserSuite';
 import type { Counts } from '../harness/mochaCounts';
-import { THEMES } from './vscodeThemes';
+import { serveAppPage } from './appPage';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
 const ORIGIN = 'http://functiontable.test';
-const NONCE = 'dGFibGUtbm9uY2U=';
 const XSS = '<img src=x onerror=alert(1)>';
 
 /** 1,200 functions f_0000 … f_1199 in /w/app.py (def on line 2n + 1), and one whose name is markup. */
@@ -45,15 +43,6 @@ function programProfile(): Profile {
   };
 }
 
-function pageHtml(): string {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${ORIGIN}; script-src 'nonce-${NONCE}';">
-<link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}/functionTable.css">
-<title>function table test</title></head>
-<body class="vscode-dark">${FUNCTION_TABLE_BODY}
-<script nonce="${NONCE}" src="${ORIGIN}/functionTable.js"></script></body></html>`;
-}
 
 declare global {
   interface Window { __tableHost?: (message: FromFunctionTable) => void }
@@ -74,21 +63,7 @@ class TablePage {
     const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
     const page = await context.newPage();
     const app = new TablePage(context, page);
-    await page.route(`${ORIGIN}/**`, async route => {
-      const url = new URL(route.request().url());
-      const files: Record<string, [string, string]> = {
-        '/functionTable.js': [path.join(repoRoot, 'dist', 'webview', 'functionTable.js'), 'text/javascript'],
-        '/functionTable.css': [path.join(repoRoot, 'media', 'functionTable.css'), 'text/css'],
-      };
-      if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: pageHtml() });
-      if (url.pathname === '/theme.css') return route.fulfill({ contentType: 'text/css', body: THEMES.dark });
-      const file = files[url.pathname];
-      if (file) return route.fulfill({ contentType: file[1], body: fs.readFileSync(file[0]) });
-      return route.fulfill({ status: 404, body: '' });
-    });
-    page.on('pageerror', e => app.errors.push(String(e)));
-    page.on('console', m => { if (m.type() === 'error') app.errors.push(m.text()); });
-    page.on('dialog', d => { app.dialogs.push(d.message()); void d.dismiss(); });
+    await serveAppPage(page, { origin: ORIGIN, app: 'functionTable', theme: 'dark', body: FUNCTION_TABLE_BODY }, app);
     await page.exposeFunction('__tableHost', (message: FromFunctionTable) => { app.posted.push(message); });
     await page.addInitScript(() => {
       (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
@@ -263,26 +238,17 @@ const tests: Test[] = [
   },
 ];
 
-/** Runs the tests (all, or those whose name contains `grep`) in one Chromium, a fresh page each. */
-async function runFunctionTableBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
-  const bundle = path.join(repoRoot, 'dist', 'webview', 'functionTable.js');
-  if (!fs.existsSync(bundle)) {
-    console.error(`✗ ${bundle} is missing: run npm run build first`);
-    return { passed: 0, failed: 1, failures: [`${bundle} is missing`] };
-  }
-  const browser = await launchChromium();
-  try {
-    return await runBrowserTests(tests, {
-      ...options,
-      run: async (test, track, log) => {
-        const app = track(await TablePage.open(browser));
-        await test.run(app, { resultsDir: options.resultsDir, log });
-        assert.deepStrictEqual(app.errors, []);
-      },
-    });
-  } finally {
-    await browser.close();
-  }
+/** A fresh page for each test; no page error allowed. */
+function runFunctionTableBrowserTests(options: { resultsDir: string; grep?: string }): Promise<Counts> {
+  return runBrowserTests(tests, {
+    ...options,
+    bundle: path.join(repoRoot, 'dist', 'webview', 'functionTable.js'),
+    run: async (test, browser, track, log) => {
+      const app = track(await TablePage.open(browser));
+      await test.run(app, { resultsDir: options.resultsDir, log });
+      assert.deepStrictEqual(app.errors, []);
+    },
+  });
 }
 
 if (require.main === module) {
