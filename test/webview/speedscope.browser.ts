@@ -13,83 +13,20 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { collapsedText } from '../../src/core/collapsedExport';
 import { parseCollapsedStacks } from '../../src/core/collapsedStacks';
 import type { Profile } from '../../src/core/profileModel';
 import { parseSpeedscope } from '../../src/core/speedscope';
 import { DERIVED_PROFILE_NOTE, speedscopeOfProfile, type SpeedscopeFile } from '../../src/core/speedscopeExport';
 import { loadCProfileResult, runCProfile } from '../../src/runners/cprofile';
-import { CHROMIUM_ARGS } from '../harness/browser';
 import { runSuiteAsMain } from '../harness/browserSuite';
 import { type Counts, failureLine } from '../harness/mochaCounts';
+import { launchSpeedscopeChromium, type Opened, openInSpeedscope, serveSpeedscope, SPEEDSCOPE_DIR } from '../harness/speedscopeApp';
 import { RUNNER_ROOT, testPython, WORKLOADS } from '../support/pythonForTests';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
-const SPEEDSCOPE_DIR = path.join(repoRoot, 'node_modules', 'speedscope', 'dist', 'release');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8',
-};
-
-/** Serves speedscope's app at / and the exported files at /profiles/NAME; nothing else. */
-async function serve(profiles: Map<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const pathname = decodeURIComponent(url.pathname);
-    let body: Buffer | string | undefined;
-    let file = '';
-    if (pathname.startsWith('/profiles/')) {
-      file = pathname.slice('/profiles/'.length);
-      body = profiles.get(file);
-    } else {
-      file = pathname === '/' ? 'index.html' : pathname.slice(1);
-      const full = path.join(SPEEDSCOPE_DIR, file);
-      if (full.startsWith(SPEEDSCOPE_DIR + path.sep) && fs.existsSync(full) && fs.statSync(full).isFile()) body = fs.readFileSync(full);
-    }
-    if (body === undefined) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise(resolve => server.close(() => resolve())) };
-}
-
-interface Opened {
-  readonly page: Page;
-  readonly title: string;
-  readonly problems: string[];
-}
-
-/** Opens speedscope on one served file and waits for it to import it (its title) or to give up. */
-async function openInSpeedscope(browser: Browser, origin: string, file: string, expectedTitle: string): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const problems: string[] = [];
-  page.on('pageerror', e => problems.push(`page error: ${e.message}`));
-  page.on('dialog', d => {
-    problems.push(`alert: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('console', m => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(`${origin}/index.html#profileURL=${encodeURIComponent(`${origin}/profiles/${file}`)}`);
-  await page.waitForFunction(
-    ([title]) => document.title === title || /Something went wrong/.test(document.body.innerText),
-    [`${expectedTitle} - speedscope`], { timeout: 30_000 },
-  ).catch(() => undefined);
-  return { page, title: await page.title(), problems };
-}
-
 interface Case {
   readonly name: string;
   /** The file name speedscope fetches (its extension matters to speedscope's importers). */
@@ -143,18 +80,14 @@ export async function runSpeedscopeBrowserTests(resultsDir: string): Promise<Cou
     return { passed: 0, failed: 1, failures: ['speedscope is not installed'] };
   }
   const all = await cases();
-  const served = await serve(new Map(all.map(c => [c.file, c.text])));
-  // speedscope draws with WebGL: Chromium without a GPU gives it SwiftShader when allowed to.
-  const browser = await chromium.launch({
-    executablePath: process.env.PYROMETER_CHROMIUM || '/usr/bin/chromium', headless: true,
-    args: [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
-  });
+  const served = await serveSpeedscope(new Map(all.map(c => [c.file, c.text])));
+  const browser = await launchSpeedscopeChromium();
   try {
     for (const c of all) {
       const t0 = Date.now();
       let opened: Opened | undefined;
       try {
-        opened = await openInSpeedscope(browser, served.origin, c.file, c.title);
+        opened = await openInSpeedscope(browser, served.origin, c.file, c.title, 30_000);
         const { page } = opened;
         const text = await page.evaluate(() => document.body.innerText);
         assert.ok(!/Something went wrong/.test(text), `speedscope failed to import ${c.file}: ${opened.problems.join(' | ')}`);
