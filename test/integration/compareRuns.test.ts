@@ -57,8 +57,8 @@ describe('Compare with baseline, in the real editor', function () {
     }
     assert.ok(titles.includes(expected), `expected "${expected}" on def work; lenses there: ${JSON.stringify(titles)}`);
     // A sanity check of direction, not a timing: a third of the calls is about −67%, but the two runs are timed on
-    // a shared machine (one run at −40% was seen when the other was slowed); the exact check is the one above.
-    assert.ok(percent < -25, `work did a third of the calls but changed by ${percent}%`);
+    // a shared machine (runs at −40% and, in the unit suite's twin, −29% were seen); the exact check is the one above.
+    assert.ok(percent < -10, `work did a third of the calls but changed by ${percent}%`);
   });
 
   it('shows the run details of the compared run: interpreter, machine, command line, git', async () => {

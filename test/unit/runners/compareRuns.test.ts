@@ -84,7 +84,9 @@ describe('comparing two real cProfile runs of calls.py, before and after a chang
     const work = diff.functions.find(d => d.name === 'work')!;
     const [b, a] = [baseRun.pstats.work.ct, changedRun.pstats.work.ct];
     const percent = Math.round(((a - b) / b) * 100);
-    assert.ok(percent < -30, `work should be much faster, got ${percent}%`);
+    // A third of the calls: about −67% on a quiet machine. Only the direction is checked (one run of the shared CI VM
+    // was slowed enough to give −29%); the figure itself is checked exactly against pstats below.
+    assert.ok(percent < -10, `work should be faster, got ${percent}%`);
     // the change from pstats' two cumulative times; the figure now is on the def's own lens beside it
     assert.strictEqual(deltaLensText(work, diff), `cum \u2212${-percent}% vs baseline (was ${b.toFixed(3)} s)`);
   });
