@@ -149,8 +149,10 @@ describe('py-spy for real: calls.py launched through the runner, --format raw', 
       assert.strictEqual(ours.total[key] ?? 0, reference.total[key] ?? 0, name);
       assert.strictEqual(ours.self[key] ?? 0, reference.self[key] ?? 0, name);
     }
+    // A sample can also land in the interpreter's shutdown after the script returned (threading._shutdown, seen in
+    // CI-like runs): every stack through the workload starts at its <module>, with nothing of the runner above it.
     for (const s of profile.stacks!.stacks) {
-      if (s.frames.length) assert.deepStrictEqual([profile.frames[s.frames[0]].name, profile.frames[s.frames[0]].file], ['<module>', calls]);
+      if (s.frames.some(f => profile.frames[f].file === calls)) assert.deepStrictEqual([profile.frames[s.frames[0]].name, profile.frames[s.frames[0]].file], ['<module>', calls]);
     }
     const lines: Record<string, [number, number]> = { '<module>': [1, 21], main: [15, 17], work: [8, 12], inc: [4, 5] };
     for (const f of profile.frames.filter(x => x.file === calls)) {
@@ -187,8 +189,9 @@ describe('py-spy for real: a module target (-m calls, as a launch configuration 
       assert.strictEqual(ours.total[key] ?? 0, reference.total[key] ?? 0, name);
       assert.strictEqual(ours.self[key] ?? 0, reference.self[key] ?? 0, name);
     }
+    // As above: a sample in the interpreter's shutdown (threading._shutdown, seen here) is not under the module.
     for (const st of profile.stacks!.stacks) {
-      if (st.frames.length) assert.deepStrictEqual([profile.frames[st.frames[0]].name, profile.frames[st.frames[0]].file], ['<module>', calls]);
+      if (st.frames.some(f => profile.frames[f].file === calls)) assert.deepStrictEqual([profile.frames[st.frames[0]].name, profile.frames[st.frames[0]].file], ['<module>', calls]);
     }
     assert.strictEqual(profile.metadata.script, calls);
     assert.deepStrictEqual(profile.metadata.argv, ['-m', 'calls']);
