@@ -8,12 +8,12 @@
  *
  * speedscope's own importer, which runs only in a browser, is timed on the same files by speedscopeImporter.bench.ts.
  */
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { readFileSync, mkdtempSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseCollapsedStacks } from '../src/core/collapsedStacks';
 import { parseSpeedscope } from '../src/core/speedscope';
-import { syntheticCollapsed, syntheticSpeedscope } from './sampledFiles';
+import { megabytes, writeBigSampledFiles } from './sampledFiles';
 import { pairedMediansMs } from './timing';
 
 interface Row { readonly case: string; readonly floorMs: number; readonly oursMs: number }
@@ -26,17 +26,13 @@ function bench(file: string, label: string, floor: (text: string) => unknown, ou
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pyrometer-bench-files-'));
 try {
-  const collapsedPath = path.join(dir, 'big.collapsed');
-  writeFileSync(collapsedPath, syntheticCollapsed(1_000_000, 200_000));
-  const speedscopePath = path.join(dir, 'big.speedscope.json');
-  writeFileSync(speedscopePath, syntheticSpeedscope(100e6));
-  const mb = (p: string) => (readFileSync(p).length / 1e6).toFixed(1);
+  const { collapsed: collapsedPath, speedscope: speedscopePath } = writeBigSampledFiles(dir);
   const check = parseCollapsedStacks(readFileSync(collapsedPath));
   const rows = [
     bench(collapsedPath, `py-spy collapsed, ${check.stacks!.totalWeight.toLocaleString('en-US')} samples over ` +
-      `${check.stacks!.stacks.length.toLocaleString('en-US')} stacks (${mb(collapsedPath)} MB): read + parse + model vs read + split lines`,
+      `${check.stacks!.stacks.length.toLocaleString('en-US')} stacks (${megabytes(collapsedPath)} MB): read + parse + model vs read + split lines`,
     text => text.split('\n'), () => parseCollapsedStacks(readFileSync(collapsedPath))),
-    bench(speedscopePath, `speedscope JSON (${mb(speedscopePath)} MB): read + parse + model vs read + JSON.parse`,
+    bench(speedscopePath, `speedscope JSON (${megabytes(speedscopePath)} MB): read + parse + model vs read + JSON.parse`,
       text => JSON.parse(text), () => parseSpeedscope(readFileSync(speedscopePath, 'utf8'))),
   ];
   console.log(`Profile file parsing — ${new Date().toISOString()}`);

@@ -1,3 +1,5 @@
+import { statSync, writeFileSync } from 'fs';
+import * as path from 'path';
 import { seededRandom } from './seededRandom';
 
 /**
@@ -86,4 +88,21 @@ export function syntheticSpeedscope(targetBytes: number, seed = 11): string {
     `"startValue":0,"endValue":${s.length / 100},"samples":[${s.join(',')}],"weights":[${new Array(s.length).fill('0.01').join(',')}]}`);
   return `{"$schema":"https://www.speedscope.app/file-format-schema.json","profiles":[${profiles.join(',')}],` +
     `"shared":{"frames":${framesJson}},"activeProfileIndex":0,"exporter":"py-spy@0.4.2","name":"synthetic"}`;
+}
+
+/**
+ * The parse benches' two big files, written into `dir`: py-spy collapsed stacks of 1,000,000 samples over 200,000
+ * stacks (named so that speedscope reads it as collapsed stacks too) and ~100 MB of py-spy speedscope JSON.
+ */
+export function writeBigSampledFiles(dir: string): { readonly collapsed: string; readonly speedscope: string } {
+  const collapsed = path.join(dir, 'big.collapsedstack.txt');
+  writeFileSync(collapsed, syntheticCollapsed(1_000_000, 200_000));
+  const speedscope = path.join(dir, 'big.speedscope.json');
+  writeFileSync(speedscope, syntheticSpeedscope(100e6));
+  return { collapsed, speedscope };
+}
+
+/** A file's size in MB, one decimal. */
+export function megabytes(file: string): string {
+  return (statSync(file).size / 1e6).toFixed(1);
 }

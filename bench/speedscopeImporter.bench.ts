@@ -9,13 +9,13 @@
  *
  *   npm run build && npm run compile-tests && node --max-old-space-size=8000 out/bench/speedscopeImporter.bench.js
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseCollapsedStacks } from '../src/core/collapsedStacks';
 import { parseSpeedscope } from '../src/core/speedscope';
 import { launchSpeedscopeChromium, openInSpeedscope, serveSpeedscope } from '../test/harness/speedscopeApp';
-import { syntheticCollapsed, syntheticSpeedscope } from './sampledFiles';
+import { megabytes, writeBigSampledFiles } from './sampledFiles';
 import { median, medianMs } from './timing';
 
 const ROUNDS = 3;
@@ -35,15 +35,11 @@ interface Case {
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pyrometer-bench-speedscope-'));
   try {
-    const collapsed = path.join(dir, 'big.collapsedstack.txt');
-    writeFileSync(collapsed, syntheticCollapsed(1_000_000, 200_000));
-    const speedscope = path.join(dir, 'big.speedscope.json');
-    writeFileSync(speedscope, syntheticSpeedscope(100e6));
-    const mb = (p: string) => (readFileSync(p).length / 1e6).toFixed(1);
+    const { collapsed, speedscope } = writeBigSampledFiles(dir);
     const cases: Case[] = [
-      { label: `py-spy collapsed, 1,000,000 samples (${mb(collapsed)} MB)`, served: 'big.collapsedstack.txt', file: collapsed,
+      { label: `py-spy collapsed, 1,000,000 samples (${megabytes(collapsed)} MB)`, served: 'big.collapsedstack.txt', file: collapsed,
         title: 'big.collapsedstack.txt', ours: () => parseCollapsedStacks(readFileSync(collapsed)) },
-      { label: `speedscope JSON (${mb(speedscope)} MB)`, served: 'big.speedscope.json', file: speedscope,
+      { label: `speedscope JSON (${megabytes(speedscope)} MB)`, served: 'big.speedscope.json', file: speedscope,
         title: 'synthetic', ours: () => parseSpeedscope(readFileSync(speedscope, 'utf8')) },
     ];
     const served = await serveSpeedscope(new Map(cases.map(c => [c.served, readFileSync(c.file)])));
