@@ -35,6 +35,8 @@ export const normalizeText = (s: string): string => s.replace(/\u00a0/g, ' ').re
 export class Workbench {
   /** Page console errors and page errors, for failure reports. */
   readonly errors: string[] = [];
+  /** Once seen in this window, the contributions stay registered: one palette check per window. */
+  private contributionsRegistered = false;
 
   private constructor(readonly page: Page, private readonly context: BrowserContext, private readonly env: E2EEnv) {
     page.on('pageerror', (e) => this.errors.push(`pageerror: ${e.message}`));
@@ -133,11 +135,13 @@ export class Workbench {
    * (a .collapsed file opened then, and opened as text, in CI).
    */
   async waitForPyrometerContributions(timeout = 90_000): Promise<void> {
+    if (this.contributionsRegistered) return;
     await this.retry('Pyrometer\'s commands in the palette', timeout, async () => {
       await this.paletteRow('Pyrometer: Open profile file…');
       await this.page.keyboard.press('Escape');
       await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
     });
+    this.contributionsRegistered = true;
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
