@@ -1,8 +1,12 @@
 // One small build script for every bundle: extension host, language server, webview apps.
 import * as esbuild from 'esbuild';
+import { writeWasmModules } from './scripts/build-wasm.mjs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning' };
+
+// The WebAssembly modules first: the bundles embed them (src/core/*Wasm.ts).
+await writeWasmModules();
 
 await Promise.all([
   // Sources import CommonJS modules (vscode, Node's own) as `import x = require('x')`, never `import * as x`: esbuild

@@ -1,7 +1,7 @@
 import { compactCopy } from './compactString';
 import { ProfileFormatError } from './profileErrors';
 import type { Frame, FrameKind, Profile, RunMetadata, StackSample, ThreadInfo } from './profileModel';
-import { FrameResolution, NOT_PLAIN, PlainLineReader } from './collapsedPlainLines';
+import { CollapsedLineScanner, END_OF_INPUT, FrameResolution, NOT_PLAIN } from './collapsedLineScanner';
 import { SubstringTable } from './substringTable';
 import { utf8BomLength } from './utf8Bom';
 
@@ -42,11 +42,18 @@ export interface SampledParseOptions {
 
 /**
  * Parses py-spy raw output / collapsed stacks (the file's bytes, or its text). Throws ProfileFormatError naming the
- * line it cannot read. Plain lines go through the byte-level fast path (collapsedPlainLines.ts); every other line,
+ * line it cannot read. Plain lines go through the WebAssembly fast path (collapsedLineScanner.ts); every other line,
  * decoded, through StackLineReader below.
  */
 export function parseCollapsedStacks(input: string | Uint8Array, options: SampledParseOptions = {}): Profile {
-  return readCollapsed(typeof input === 'string' ? new TextEncoder().encode(input) : input, options, true);
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  try {
+    return readCollapsed(bytes, options, true);
+  } catch (e) {
+    // The fast path could not get its memory (a file near WebAssembly's 4 GB): the line reader needs none of its own.
+    if (e instanceof WebAssembly.RuntimeError) return readCollapsed(bytes, options, false);
+    throw e;
+  }
 }
 
 /** The same reader without the fast path: every line decoded and read by StackLineReader (the fuzz tests' reference). */
@@ -62,40 +69,45 @@ function readCollapsed(bytes: Uint8Array, options: SampledParseOptions, fast: bo
   }
   const builder = new SampledProfileBuilder();
   const lineReader = new StackLineReader(builder);
-  const plain = fast
-    ? new PlainLineReader(bytes, (from, to, colon) => lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1))
-    : undefined;
-  let lineNo = 0;
-  let start = utf8BomLength(bytes);
-  const length = bytes.length;
-  while (start < length) {
-    let end = plain !== undefined ? plain.nextNewline(start) : bytes.indexOf(10 /* \n */, start);
-    if (end < 0) end = length;
-    lineNo++;
-    let lineEnd = end;
-    if (lineEnd > start && bytes[lineEnd - 1] === 13 /* \r */) lineEnd--;
-    const lineStart = start;
-    start = end + 1;
-    if (plain !== undefined) {
-      const count = plain.read(lineStart, lineEnd);
-      if (count !== NOT_PLAIN) {
-        // Copied into arrays of their final size, which V8 allocates faster than slice() (~60 ms of GC less on 200,000
-        // stacks).
-        const n = plain.frameCount;
-        const frames = plain.frames;
-        const lines = plain.lines;
-        const stackFrames = new Array<number>(n);
-        const stackLines = new Array<number>(n);
-        for (let k = 0; k < n; k++) {
-          stackFrames[k] = frames[k];
-          stackLines[k] = lines[k];
-          builder.noteLine(frames[k], lines[k]);
-        }
-        builder.addStack(stackFrames, stackLines, count, -1);
-        continue;
-      }
-    }
+  const readLine = (lineStart: number, lineEnd: number, lineNo: number): void => {
+    if (lineEnd > lineStart && bytes[lineEnd - 1] === 13 /* \r */) lineEnd--;
     lineReader.read(utf8.decode(bytes.subarray(lineStart, lineEnd)), lineNo);
+  };
+  let lineNo = 0;
+  const first = utf8BomLength(bytes);
+  if (!fast) {
+    for (let start = first; start < bytes.length;) {
+      let end = bytes.indexOf(10 /* \n */, start);
+      if (end < 0) end = bytes.length;
+      readLine(start, end, ++lineNo);
+      start = end + 1;
+    }
+    return builder.build('py-spy', options);
+  }
+  const scanner = new CollapsedLineScanner(bytes, (from, to, colon) =>
+    lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1));
+  for (let start = first; ;) {
+    const count = scanner.read(start);
+    if (count === END_OF_INPUT) break;
+    lineNo++;
+    start = scanner.next;
+    if (count === NOT_PLAIN) {
+      readLine(scanner.lineStart, scanner.lineEnd, lineNo);
+      continue;
+    }
+    // Copied into arrays of their final size, which V8 allocates faster than slice() (~60 ms of GC less on 200,000
+    // stacks).
+    const n = scanner.frameCount;
+    const stackFrames = new Array<number>(n);
+    const stackLines = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const frame = scanner.frame(k);
+      const line = scanner.line(k);
+      stackFrames[k] = frame;
+      stackLines[k] = line;
+      builder.noteLine(frame, line);
+    }
+    builder.addStack(stackFrames, stackLines, count, -1);
   }
   return builder.build('py-spy', options);
 }
@@ -121,7 +133,8 @@ class StackLineReader {
   resolvePlainFrame(segment: string, colon: number): FrameResolution | undefined {
     if (parenDepth(segment) !== 0) return undefined;
     const parsed = parseFrameText(segment);
-    return { frame: this.builder.frameIndex(parsed.name, parsed.file, parsed.kind), lineIsSuffix: colon > 0 && lineIsSuffix(parsed, segment, colon) };
+    // The segment was decoded on its own from the file's bytes: its slices hold only it, no copies needed.
+    return { frame: this.builder.frameIndex(parsed.name, parsed.file, parsed.kind, false), lineIsSuffix: colon > 0 && lineIsSuffix(parsed, segment, colon) };
   }
 
   read(line: string, lineNo: number): void {
@@ -443,27 +456,34 @@ export class SampledProfileBuilder {
   private readonly files: string[] = [];
   private readonly kinds: FrameKind[] = [];
   private readonly minLines: number[] = [];
-  /** name → file → index: two lookups of strings the parser already holds, no key string built per frame. */
-  private readonly frameByNameFile = new Map<string, Map<string, number>>();
+  /**
+   * name → the index of its first frame; names seen in more than one file also in `otherFiles`. Lookups of strings
+   * the parser already holds, no key string built per frame, and no map per name (most names have one file).
+   */
+  private readonly frameByName = new Map<string, number>();
+  private readonly otherFiles = new Map<string, Map<string, number>>();
   private readonly stacks: StackSample[] = [];
   private readonly threadByKey = new Map<string, number>();
   private readonly threadRoots: ThreadRoot[] = [];
   private totalWeight = 0;
 
-  frameIndex(name: string, file: string, kind: FrameKind): number {
-    let byFile = this.frameByNameFile.get(name);
-    if (byFile === undefined) this.frameByNameFile.set(compactCopy(name), byFile = new Map());
-    let index = byFile.get(file);
-    if (index === undefined) {
-      index = this.names.length;
-      // Copies: the parser's strings are slices of the whole file, which the profile would otherwise keep alive.
-      this.names.push(compactCopy(name));
-      const ownFile = compactCopy(file);
-      this.files.push(ownFile);
-      this.kinds.push(kind);
-      this.minLines.push(0);
-      byFile.set(ownFile, index);
-    }
+  /** `copy`: whether name and file may be slices of a bigger text, which the profile would otherwise keep alive. */
+  frameIndex(name: string, file: string, kind: FrameKind, copy = true): number {
+    const first = this.frameByName.get(name);
+    if (first !== undefined && this.files[first] === file) return first;
+    const byFile = first === undefined ? undefined : this.otherFiles.get(name);
+    const known = byFile?.get(file);
+    if (known !== undefined) return known;
+    const index = this.names.length;
+    const ownName = copy ? compactCopy(name) : name;
+    const ownFile = copy ? compactCopy(file) : file;
+    this.names.push(ownName);
+    this.files.push(ownFile);
+    this.kinds.push(kind);
+    this.minLines.push(0);
+    if (first === undefined) this.frameByName.set(ownName, index);
+    else if (byFile === undefined) this.otherFiles.set(ownName, new Map([[ownFile, index]]));
+    else byFile.set(ownFile, index);
     return index;
   }
 

@@ -96,12 +96,29 @@ describe('collapsed stacks: the byte-level fast path reads every line as the lin
     assert.deepStrictEqual(p.stacks!.stacks.map(s => s.lines), [[3, 0], [5, 0]]);
   });
 
-  it('stacks deeper than the fast path\'s first buffers (64 frames), then shorter and declined lines', () => {
+  it('stacks deeper than the fast path\'s first buffers (256 frames), then shorter and declined lines', () => {
     const deep = (n: number) => Array.from({ length: n }, (_, i) => `f${i % 90} (m${i % 7}.py:${i + 1})`).join(';');
-    const text = `${deep(300)} 3\n${deep(65)} 2\nf0 (m0.py:9) 1\nthread (5);${deep(70)} 4\n${deep(64)} 1\n`;
+    const text = `${deep(600)} 3\n${deep(257)} 2\nf0 (m0.py:9) 1\nthread (5);${deep(270)} 4\n${deep(256)} 1\n`;
     const model = parseBothWays(text);
-    assert.deepStrictEqual(model.stacks!.stacks.map(s => s.frames.length), [300, 65, 1, 70, 64]);
-    assert.deepStrictEqual(model.stacks!.stacks[0].lines.slice(295), [296, 297, 298, 299, 300]);
+    assert.deepStrictEqual(model.stacks!.stacks.map(s => s.frames.length), [600, 257, 1, 270, 256]);
+    assert.deepStrictEqual(model.stacks!.stacks[0].lines.slice(595), [596, 597, 598, 599, 600]);
     assert.deepStrictEqual(model.stacks!.stacks.map(s => s.weight), [3, 2, 1, 4, 1]);
+  });
+
+  it('30,000 distinct frame texts of every length from 1 to 70 bytes (its tables, key store and memory grow mid-file)', () => {
+    // Long enough to grow each table several times and the module's memory while lines are read, with keys ending
+    // at every offset within the 8-byte words they are hashed and compared by.
+    const name = (i: number) => `n${i}_${'x'.repeat(i % 67)}`;
+    const lines: string[] = [];
+    for (let i = 0; i < 30_000; i += 3) {
+      lines.push(`${name(i)} (m${i % 11}.py:${i + 1});${name(i + 1)} (lib.so);${name(i + 2)} ${1 + (i % 5)}`);
+      if (i % 999 === 0) lines.push(`${name(i)} (m${i % 11}.py:7);${name(i + 1)} (lib.so);${name(2)} 1`);
+    }
+    const model = parseBothWays(lines.join('\n') + '\n');
+    assert.strictEqual(model.frames.length, 30_000);
+    assert.strictEqual(model.stacks!.stacks.length, lines.length);
+    const again = model.stacks!.stacks[1];
+    assert.deepStrictEqual(again.frames, [0, 1, 2]);
+    assert.deepStrictEqual(again.lines, [7, 0, 0]);
   });
 });

@@ -1,0 +1,147 @@
+import { COLLAPSED_LINES_WASM } from './collapsedLinesWasm';
+import { onFirstUse } from './onFirstUse';
+
+/**
+ * The fast path of the collapsed-stacks reader: the WebAssembly module compiled from src/wasm/collapsedLines.ts reads
+ * each plain line (`name (file:LINE)`, `name (file)`, `name` frames; no roots) straight from the file's bytes and
+ * looks its frame texts up among those seen before. A frame text seen for the first time comes back here once, to be
+ * decoded and parsed by the caller (`resolve`); a line the module is unsure of is declined (NOT_PLAIN) for the
+ * line-by-line reader. The fuzz tests compare the two readers.
+ */
+export const NOT_PLAIN = -1;
+const NEW_FRAME = -2;
+export const END_OF_INPUT = -3;
+
+/** What a frame text first seen resolves to; `undefined` declines the line (the line reader must handle it). */
+export interface FrameResolution {
+  readonly frame: number;
+  /**
+   * Whether the frame is the text before its `:LINE)` suffix at that line, so every text with the same part before
+   * the colon is the same frame (not so for a bare name such as `g(x.py:3)`).
+   */
+  readonly lineIsSuffix: boolean;
+}
+
+interface CollapsedLinesExports {
+  readonly memory: WebAssembly.Memory;
+  allocInput(length: number): number;
+  resultsAt(): number;
+  read(start: number): number;
+  resume(): number;
+  addFrame(from: number, to: number, colon: number, frame: number, lineIsSuffix: boolean): void;
+  hashOfInput(from: number, to: number): number;
+}
+
+// Slots of the module's results (src/wasm/collapsedLines.ts).
+const LINE_START = 0;
+const LINE_END = 1;
+const NEXT_LINE = 2;
+const FRAME_COUNT = 3;
+const FRAMES_AT = 4;
+const LINES_AT = 5;
+const NEW_FROM = 6;
+const NEW_TO = 7;
+const NEW_COLON = 8;
+const RESULT_SLOTS = 16;
+
+const compiledModule = onFirstUse(() => new WebAssembly.Module(decodeBase64(COLLAPSED_LINES_WASM)));
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const chars = atob(text);
+  const bytes = new Uint8Array(chars.length);
+  for (let i = 0; i < chars.length; i++) bytes[i] = chars.charCodeAt(i);
+  return bytes;
+}
+
+export class CollapsedLineScanner {
+  private readonly exports: CollapsedLinesExports;
+  private results!: Float64Array;
+  private int32s!: Int32Array;
+  private float64s!: Float64Array;
+
+  /** The line last read: input offsets of its start and its newline (the input's length for a last line without). */
+  lineStart = 0;
+  lineEnd = 0;
+  /** Where the next line starts. */
+  next = 0;
+  /** How many frames the last plain line had; frame(k) and line(k) read them, root first. */
+  frameCount = 0;
+  private framesAt = 0;
+  private linesAt = 0;
+
+  /**
+   * Copies `bytes` into a new instance of the module (dropped with this scanner). Throws a WebAssembly.RuntimeError
+   * when the module cannot get the memory.
+   */
+  constructor(
+    bytes: Uint8Array,
+    /** Resolves a frame text bytes[from, to) seen for the first time (`colon`: where its `:LINE)` starts, or -1). */
+    private readonly resolve: (from: number, to: number, colon: number) => FrameResolution | undefined,
+  ) {
+    const instance = new WebAssembly.Instance(compiledModule(), {
+      env: { abort: () => { throw new WebAssembly.RuntimeError('the collapsed-stacks reader aborted'); } },
+    });
+    this.exports = instance.exports as unknown as CollapsedLinesExports;
+    const at = this.exports.allocInput(bytes.length);
+    new Uint8Array(this.exports.memory.buffer, at, bytes.length).set(bytes);
+    this.refreshViews();
+  }
+
+  /**
+   * Reads the line at input offset `start`: its sample count, NOT_PLAIN for a line the line reader must read, or
+   * END_OF_INPUT. Sets lineStart, lineEnd and next for every line.
+   */
+  read(start: number): number {
+    const wasm = this.exports;
+    let lastNew = -1;
+    for (let count = wasm.read(start); ; count = wasm.resume()) {
+      // A view's length drops to 0 when the module grew its memory (the old buffer is detached).
+      if (this.results.length === 0) this.refreshViews();
+      if (count === END_OF_INPUT) return count;
+      const results = this.results;
+      this.lineStart = results[LINE_START];
+      this.lineEnd = results[LINE_END];
+      this.next = results[NEXT_LINE];
+      if (count === NEW_FRAME) {
+        const from = results[NEW_FROM];
+        const to = results[NEW_TO];
+        const colon = results[NEW_COLON];
+        // A text added and asked for again would loop forever: a bug of the module, reported, not hung on.
+        if (from === lastNew) throw new Error(`The collapsed-stacks fast path asked twice for the frame text at byte ${from}.`);
+        lastNew = from;
+        const resolved = this.resolve(from, to, colon);
+        if (resolved === undefined) return NOT_PLAIN;
+        wasm.addFrame(from, to, colon, resolved.frame, resolved.lineIsSuffix);
+        continue; // the module goes on from that frame
+      }
+      if (count !== NOT_PLAIN) {
+        this.frameCount = results[FRAME_COUNT];
+        this.framesAt = results[FRAMES_AT] >> 2;
+        this.linesAt = results[LINES_AT] >> 3;
+      }
+      return count;
+    }
+  }
+
+  /** The module's key hash of input[from, to) (the tests craft colliding keys with it). */
+  hashOf(from: number, to: number): number {
+    return this.exports.hashOfInput(from, to) >>> 0;
+  }
+
+  /** The k-th frame (root first) of the last plain line. */
+  frame(k: number): number {
+    return this.int32s[this.framesAt + k];
+  }
+
+  /** The line executing in the k-th frame of the last plain line (0: none). */
+  line(k: number): number {
+    return this.float64s[this.linesAt + k];
+  }
+
+  private refreshViews(): void {
+    const buffer = this.exports.memory.buffer;
+    this.results = new Float64Array(buffer, this.exports.resultsAt(), RESULT_SLOTS);
+    this.int32s = new Int32Array(buffer);
+    this.float64s = new Float64Array(buffer, 0, buffer.byteLength >> 3);
+  }
+}
