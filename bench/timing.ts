@@ -29,3 +29,16 @@ export function pairedMediansMs(rounds: number, floor: () => unknown, ours: () =
   }
   return { floorMs: median(floorTimes), oursMs: median(oursTimes) };
 }
+
+/** pairedMediansMs for work that ends in a promise (a file read as Pyrometer's server reads it, asynchronously). */
+export async function pairedMediansMsAsync(rounds: number, floor: () => unknown, ours: () => Promise<unknown>): Promise<{ floorMs: number; oursMs: number }> {
+  const floorTimes: number[] = [];
+  const oursTimes: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    floorTimes.push(timeMs(floor));
+    const t0 = process.hrtime.bigint();
+    await ours();
+    oursTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { floorMs: median(floorTimes), oursMs: median(oursTimes) };
+}

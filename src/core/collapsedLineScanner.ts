@@ -55,6 +55,9 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 export class CollapsedLineScanner {
   private readonly exports: CollapsedLinesExports;
+  private readonly inputAt: number;
+  private readonly inputLength: number;
+  private inputView!: Uint8Array;
   private results!: Float64Array;
   private int32s!: Int32Array;
   private float64s!: Float64Array;
@@ -70,28 +73,38 @@ export class CollapsedLineScanner {
   private linesAt = 0;
 
   /**
-   * Copies `bytes` into a new instance of the module (dropped with this scanner). Throws a WebAssembly.RuntimeError
-   * when the module cannot get the memory.
+   * A new instance of the module (dropped with this scanner) with room for `length` input bytes, which the caller
+   * writes into `input` before the first read: a file can be read straight there, with no copy of its own. Throws a
+   * WebAssembly.RuntimeError when the module cannot get the memory.
    */
-  constructor(
-    bytes: Uint8Array,
-    /** Resolves a frame text bytes[from, to) seen for the first time (`colon`: where its `:LINE)` starts, or -1). */
-    private readonly resolve: (from: number, to: number, colon: number) => FrameResolution | undefined,
-  ) {
+  constructor(length: number) {
     const instance = new WebAssembly.Instance(compiledModule(), {
       env: { abort: () => { throw new WebAssembly.RuntimeError('the collapsed-stacks reader aborted'); } },
     });
     this.exports = instance.exports as unknown as CollapsedLinesExports;
-    const at = this.exports.allocInput(bytes.length);
-    new Uint8Array(this.exports.memory.buffer, at, bytes.length).set(bytes);
+    this.inputAt = this.exports.allocInput(length);
+    this.inputLength = length;
     this.refreshViews();
+  }
+
+  /** A scanner of a copy of `bytes`. */
+  static of(bytes: Uint8Array): CollapsedLineScanner {
+    const scanner = new CollapsedLineScanner(bytes.length);
+    scanner.input.set(bytes);
+    return scanner;
+  }
+
+  /** The input, in the module's memory: a view that is replaced when the memory grows, so take it anew after a read. */
+  get input(): Uint8Array {
+    return this.inputView;
   }
 
   /**
    * Reads the line at input offset `start`: its sample count, NOT_PLAIN for a line the line reader must read, or
-   * END_OF_INPUT. Sets lineStart, lineEnd and next for every line.
+   * END_OF_INPUT. Sets lineStart, lineEnd and next for every line. `resolve` is asked for each frame text
+   * input[from, to) seen for the first time (`colon`: where its `:LINE)` starts, or -1).
    */
-  read(start: number): number {
+  read(start: number, resolve: (from: number, to: number, colon: number) => FrameResolution | undefined): number {
     const wasm = this.exports;
     let lastNew = -1;
     for (let count = wasm.read(start); ; count = wasm.resume()) {
@@ -109,7 +122,7 @@ export class CollapsedLineScanner {
         // A text added and asked for again would loop forever: a bug of the module, reported, not hung on.
         if (from === lastNew) throw new Error(`The collapsed-stacks fast path asked twice for the frame text at byte ${from}.`);
         lastNew = from;
-        const resolved = this.resolve(from, to, colon);
+        const resolved = resolve(from, to, colon);
         if (resolved === undefined) return NOT_PLAIN;
         wasm.addFrame(from, to, colon, resolved.frame, resolved.lineIsSuffix);
         continue; // the module goes on from that frame
@@ -140,6 +153,7 @@ export class CollapsedLineScanner {
 
   private refreshViews(): void {
     const buffer = this.exports.memory.buffer;
+    this.inputView = new Uint8Array(buffer, this.inputAt, this.inputLength);
     this.results = new Float64Array(buffer, this.exports.resultsAt(), RESULT_SLOTS);
     this.int32s = new Int32Array(buffer);
     this.float64s = new Float64Array(buffer, 0, buffer.byteLength >> 3);

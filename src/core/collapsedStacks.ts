@@ -40,59 +40,94 @@ export interface SampledParseOptions {
   readonly rateHz?: number;
 }
 
+/** A collapsed-stacks file already in the fast path's memory (a runner read it there), to be read from `start`. */
+export interface CollapsedInMemory {
+  readonly scanner: CollapsedLineScanner;
+  readonly start: number;
+}
+
 /**
- * Parses py-spy raw output / collapsed stacks (the file's bytes, or its text). Throws ProfileFormatError naming the
- * line it cannot read. Plain lines go through the WebAssembly fast path (collapsedLineScanner.ts); every other line,
- * decoded, through StackLineReader below.
+ * Parses py-spy raw output / collapsed stacks (the file's bytes, its text, or the file already in the fast path's
+ * memory). Throws ProfileFormatError naming the line it cannot read. Plain lines go through the WebAssembly fast path
+ * (collapsedLineScanner.ts); every other line, decoded, through StackLineReader below.
  */
-export function parseCollapsedStacks(input: string | Uint8Array, options: SampledParseOptions = {}): Profile {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+export function parseCollapsedStacks(input: string | Uint8Array | CollapsedInMemory, options: SampledParseOptions = {}): Profile {
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+    let scanner: CollapsedLineScanner;
+    try {
+      scanner = CollapsedLineScanner.of(bytes);
+    } catch (e) {
+      // The fast path could not get its memory (a file near WebAssembly's 4 GB): the line reader needs none of its own.
+      if (e instanceof WebAssembly.RuntimeError) return readLineByLine(bytes, options);
+      throw e;
+    }
+    return readFastOrLineByLine({ scanner, start: 0 }, options);
+  }
+  return readFastOrLineByLine(input, options);
+}
+
+function readFastOrLineByLine(input: CollapsedInMemory, options: SampledParseOptions): Profile {
   try {
-    return readCollapsed(bytes, options, true);
+    return readFast(input, options);
   } catch (e) {
-    // The fast path could not get its memory (a file near WebAssembly's 4 GB): the line reader needs none of its own.
-    if (e instanceof WebAssembly.RuntimeError) return readCollapsed(bytes, options, false);
+    // The module could not grow its tables: the input it holds is still whole, for the line reader.
+    if (e instanceof WebAssembly.RuntimeError) return readLineByLine(input.scanner.input.subarray(input.start), options);
     throw e;
   }
 }
 
 /** The same reader without the fast path: every line decoded and read by StackLineReader (the fuzz tests' reference). */
 export function parseCollapsedStacksLineByLine(input: string | Uint8Array, options: SampledParseOptions = {}): Profile {
-  return readCollapsed(typeof input === 'string' ? new TextEncoder().encode(input) : input, options, false);
+  return readLineByLine(typeof input === 'string' ? new TextEncoder().encode(input) : input, options);
 }
 
-function readCollapsed(bytes: Uint8Array, options: SampledParseOptions, fast: boolean): Profile {
-  // ignoreBOM keeps a U+FEFF inside the text as the file has it; the file's own BOM is skipped below.
-  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+// ignoreBOM keeps a U+FEFF inside the text as the file has it; the file's own BOM is skipped by the readers.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function checkNotJson(bytes: Uint8Array): void {
   if (looksLikeJson(utf8.decode(bytes.subarray(0, 4096)))) {
     throw new ProfileFormatError(`This looks like JSON (a speedscope file?), not collapsed stacks. Pyrometer reads ${COLLAPSED_FORMATS}, or speedscope JSON as py-spy writes it.`);
   }
+}
+
+/** Decodes bytes[lineStart, lineEnd) (its CR too) for the line reader. */
+function readDecoded(lineReader: StackLineReader, bytes: Uint8Array, lineStart: number, lineEnd: number, lineNo: number): void {
+  if (lineEnd > lineStart && bytes[lineEnd - 1] === 13 /* \r */) lineEnd--;
+  lineReader.read(utf8.decode(bytes.subarray(lineStart, lineEnd)), lineNo);
+}
+
+function readLineByLine(bytes: Uint8Array, options: SampledParseOptions): Profile {
+  checkNotJson(bytes);
   const builder = new SampledProfileBuilder();
   const lineReader = new StackLineReader(builder);
-  const readLine = (lineStart: number, lineEnd: number, lineNo: number): void => {
-    if (lineEnd > lineStart && bytes[lineEnd - 1] === 13 /* \r */) lineEnd--;
-    lineReader.read(utf8.decode(bytes.subarray(lineStart, lineEnd)), lineNo);
+  let lineNo = 0;
+  for (let start = utf8BomLength(bytes); start < bytes.length;) {
+    let end = bytes.indexOf(10 /* \n */, start);
+    if (end < 0) end = bytes.length;
+    readDecoded(lineReader, bytes, start, end, ++lineNo);
+    start = end + 1;
+  }
+  return builder.build('py-spy', options);
+}
+
+function readFast({ scanner, start: first }: CollapsedInMemory, options: SampledParseOptions): Profile {
+  checkNotJson(scanner.input.subarray(first));
+  const builder = new SampledProfileBuilder();
+  const lineReader = new StackLineReader(builder);
+  // scanner.input is taken anew after every read: the module's memory may have grown, which replaces the view.
+  const resolve = (from: number, to: number, colon: number): FrameResolution | undefined => {
+    const bytes = scanner.input;
+    return lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1);
   };
   let lineNo = 0;
-  const first = utf8BomLength(bytes);
-  if (!fast) {
-    for (let start = first; start < bytes.length;) {
-      let end = bytes.indexOf(10 /* \n */, start);
-      if (end < 0) end = bytes.length;
-      readLine(start, end, ++lineNo);
-      start = end + 1;
-    }
-    return builder.build('py-spy', options);
-  }
-  const scanner = new CollapsedLineScanner(bytes, (from, to, colon) =>
-    lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1));
-  for (let start = first; ;) {
-    const count = scanner.read(start);
+  for (let start = first + utf8BomLength(scanner.input.subarray(first)); ;) {
+    const count = scanner.read(start, resolve);
     if (count === END_OF_INPUT) break;
     lineNo++;
     start = scanner.next;
     if (count === NOT_PLAIN) {
-      readLine(scanner.lineStart, scanner.lineEnd, lineNo);
+      readDecoded(lineReader, scanner.input, scanner.lineStart, scanner.lineEnd, lineNo);
       continue;
     }
     // Copied into arrays of their final size, which V8 allocates faster than slice() (~60 ms of GC less on 200,000

@@ -12,6 +12,7 @@ import { PROFILE_FILE_FORMAT_NAMES, ProfileFileFormat, SNIFF_BYTES, sniffProfile
 import type { Profile, RunMetadata } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { speedscopeWeighting } from '../core/speedscopeWeights';
+import { readCollapsedFile } from './collapsedFileRead';
 import { withDefLinesFromDisk } from './perf';
 import { PstatsReadRequest, readPstatsFile } from './pstatsFile';
 
@@ -115,8 +116,11 @@ async function readProfile(req: ProfileFileRequest, format: Exclude<ProfileFileF
       return { profile, facts: facts.unresolved > 0 ? { unresolvedFrames: facts.unresolved } : {} };
     }
     case 'collapsed': {
-      const header = readCollapsedHeader(await fs.readFile(req.path));
-      const profile = parseCollapsedStacks(header.body, { metadata: fileMetadata('collapsed stacks (file)', req.path), rateHz: header.rateHz });
+      const input = await readCollapsedFile(req.path);
+      const bytes = input instanceof Uint8Array ? input : input.scanner.input;
+      const header = readCollapsedHeader(bytes);
+      const body = input instanceof Uint8Array ? header.body : { scanner: input.scanner, start: header.body.byteOffset - bytes.byteOffset };
+      const profile = parseCollapsedStacks(body, { metadata: fileMetadata('collapsed stacks (file)', req.path), rateHz: header.rateHz });
       return { profile, facts: header.derivedFromCallGraph ? { derivedFromCallGraph: true } : {} };
     }
   }

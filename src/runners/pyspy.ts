@@ -8,6 +8,7 @@ import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
+import { readCollapsedFile } from './collapsedFileRead';
 import { isFile } from './fileChecks';
 import { RUNNER_METADATA_FILE } from './runFolders';
 import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
@@ -513,8 +514,8 @@ export async function loadRunMetadata(metaPath: string): Promise<RunMetadata> {
  * for an unreadable file and PySpyProfileError('noSamples') when no sample holds a frame of the program.
  */
 export async function loadPySpyProfile(req: PySpyLoadRequest): Promise<Profile> {
-  // Raw output is read as bytes: the collapsed reader decodes only what it needs.
-  const content = req.format === 'raw' ? await fs.readFile(req.profilePath) : await fs.readFile(req.profilePath, 'utf8');
+  // Raw output is read as bytes, into the collapsed reader's memory: it decodes only what it needs.
+  const content = req.format === 'raw' ? await readCollapsedFile(req.profilePath) : await fs.readFile(req.profilePath, 'utf8');
   let metadata: RunMetadata | undefined;
   if (req.metaPath && await isFile(req.metaPath)) metadata = { ...await loadRunMetadata(req.metaPath), tool: 'py-spy' };
   const options = { metadata, rateHz: req.rateHz };

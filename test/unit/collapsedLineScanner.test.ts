@@ -12,7 +12,8 @@ function scanAll(text: string, resolve?: (segment: string, colon: number) => Fra
   const decode = (from: number, to: number) => new TextDecoder().decode(bytes.subarray(from, to));
   const seen: string[] = [];
   const keys = new Map<string, number>();
-  const scanner = new CollapsedLineScanner(bytes, (from, to, colon) => {
+  const scanner = CollapsedLineScanner.of(bytes);
+  const onNew = (from: number, to: number, colon: number): FrameResolution | undefined => {
     const segment = decode(from, to);
     seen.push(segment);
     if (resolve) return resolve(segment, colon);
@@ -20,10 +21,10 @@ function scanAll(text: string, resolve?: (segment: string, colon: number) => Fra
     let frame = keys.get(key);
     if (frame === undefined) keys.set(key, frame = keys.size);
     return { frame, lineIsSuffix: colon >= 0 };
-  });
+  };
   const read: LineRead[] = [];
   for (let start = 0; ;) {
-    const count = scanner.read(start);
+    const count = scanner.read(start, onNew);
     if (count === END_OF_INPUT) break;
     const frames: number[] = [];
     const lines: number[] = [];
@@ -81,7 +82,7 @@ describe('CollapsedLineScanner: plain lines read in WebAssembly', () => {
     const keyCount = 300_000;
     const key = (i: number) => `f (pkg/m${i.toString(36).padStart(7, '0')}`;
     const keys = Array.from({ length: keyCount }, (_, i) => key(i));
-    const hasher = new CollapsedLineScanner(new TextEncoder().encode(keys.join('\n')), () => undefined);
+    const hasher = CollapsedLineScanner.of(new TextEncoder().encode(keys.join('\n')));
     const byHash = new Map<number, number>();
     const pairs: [string, string][] = [];
     keys.forEach((k, i) => {
