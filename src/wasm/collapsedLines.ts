@@ -285,13 +285,11 @@ export function read(start: usize): f64 {
   const lineStart = input + start;
   if (startsWithRoot(lineStart)) return decline(lineStart, 0);
 
-  // First pass: cut the frames, hash their keys and load the slots they land on, all before any comparison, so
-  // that a line's cache misses overlap instead of following one another.
+  // First pass: cut the frames and hash their keys.
   let at = lineStart;
   let n: i32 = 0;
   let count: f64 = 0;
   let lineEnd: usize = 0;
-  let touch: u32 = 0;
   while (true) {
     let stop = nextStop(at);
     if (stop > limit) stop = limit;
@@ -332,10 +330,7 @@ export function read(start: usize): f64 {
       if (i < frameEnd - 2 && i > at && load<u8>(i) == COLON) colon = <isize>i;
     }
     if (colon >= 0 && <i32>(frameEnd - 2 - <usize>colon) > MAX_DIGITS) return decline(lineStart, lineEnd);
-    const table = colon >= 0 ? withoutLine : whole;
     const h = hashBytes(at, (colon >= 0 ? <usize>colon : frameEnd) - at);
-    const offset = load<u32>(table.slots + (<usize>(h & table.mask) << 3), 4);
-    if (offset != 0) touch += load<u32>(arena + <usize>offset - 1);
     if (n == perLineCapacity) growPerLine(perLineCapacity << 1);
     const k = <usize>n << 2;
     store<u32>(cutStart + k, <u32>(at - input));
@@ -345,6 +340,19 @@ export function read(start: usize): f64 {
     n++;
     if (c == NEWLINE) break;
     at = stop + 1;
+  }
+  // Then load the slot each key lands on, and the key that slot points at, in two short loops: their cache misses
+  // (the tables and keys outgrow the cache while the file streams through it) are then many in flight at once,
+  // not one after another. framesOut holds the slots' offsets until the second pass writes the frames there.
+  let touch: u32 = 0;
+  for (let j = 0; j < n; j++) {
+    const k = <usize>j << 2;
+    const table = load<i32>(cutColon + k) >= 0 ? withoutLine : whole;
+    store<u32>(framesOut + k, load<u32>(table.slots + (<usize>(load<u32>(cutHash + k) & table.mask) << 3), 4));
+  }
+  for (let j = 0; j < n; j++) {
+    const offset = load<u32>(framesOut + (<usize>j << 2));
+    if (offset != 0) touch += load<u32>(arena + <usize>offset - 1);
   }
   touched += touch;
   pendingStart = lineStart;
