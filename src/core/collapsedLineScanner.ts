@@ -32,17 +32,13 @@ interface CollapsedLinesExports {
   hashOfInput(from: number, to: number): number;
 }
 
-// Slots of the module's results (src/wasm/collapsedLines.ts).
-const LINE_START = 0;
-const LINE_END = 1;
-const NEXT_LINE = 2;
-const FRAME_COUNT = 3;
-const FRAMES_AT = 4;
-const LINES_AT = 5;
-const NEW_FROM = 6;
-const NEW_TO = 7;
-const NEW_COLON = 8;
-const RESULT_SLOTS = 16;
+/** The slots of the module's results, as it exports them. */
+const RESULT_SLOT_NAMES = ['LINE_START', 'LINE_END', 'NEXT_LINE', 'FRAME_COUNT', 'FRAMES_AT', 'LINES_AT', 'NEW_FROM', 'NEW_TO', 'NEW_COLON', 'RESULT_SLOTS'] as const;
+type ResultSlots = Readonly<Record<typeof RESULT_SLOT_NAMES[number], number>>;
+
+function resultSlots(exports: WebAssembly.Exports): ResultSlots {
+  return Object.fromEntries(RESULT_SLOT_NAMES.map(name => [name, (exports[name] as WebAssembly.Global).value as number])) as ResultSlots;
+}
 
 const compiledModule = onFirstUse(() => new WebAssembly.Module(decodeBase64(COLLAPSED_LINES_WASM)));
 
@@ -55,6 +51,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 export class CollapsedLineScanner {
   private readonly exports: CollapsedLinesExports;
+  private readonly slots: ResultSlots;
   private readonly inputAt: number;
   private readonly inputLength: number;
   private inputView!: Uint8Array;
@@ -82,6 +79,7 @@ export class CollapsedLineScanner {
       env: { abort: () => { throw new WebAssembly.RuntimeError('the collapsed-stacks reader aborted'); } },
     });
     this.exports = instance.exports as unknown as CollapsedLinesExports;
+    this.slots = resultSlots(instance.exports);
     this.inputAt = this.exports.allocInput(length);
     this.inputLength = length;
     this.refreshViews();
@@ -112,13 +110,14 @@ export class CollapsedLineScanner {
       if (this.results.length === 0) this.refreshViews();
       if (count === END_OF_INPUT) return count;
       const results = this.results;
-      this.lineStart = results[LINE_START];
-      this.lineEnd = results[LINE_END];
-      this.next = results[NEXT_LINE];
+      const slots = this.slots;
+      this.lineStart = results[slots.LINE_START];
+      this.lineEnd = results[slots.LINE_END];
+      this.next = results[slots.NEXT_LINE];
       if (count === NEW_FRAME) {
-        const from = results[NEW_FROM];
-        const to = results[NEW_TO];
-        const colon = results[NEW_COLON];
+        const from = results[slots.NEW_FROM];
+        const to = results[slots.NEW_TO];
+        const colon = results[slots.NEW_COLON];
         // A text added and asked for again would loop forever: a bug of the module, reported, not hung on.
         if (from === lastNew) throw new Error(`The collapsed-stacks fast path asked twice for the frame text at byte ${from}.`);
         lastNew = from;
@@ -128,9 +127,9 @@ export class CollapsedLineScanner {
         continue; // the module goes on from that frame
       }
       if (count !== NOT_PLAIN) {
-        this.frameCount = results[FRAME_COUNT];
-        this.framesAt = results[FRAMES_AT] >> 2;
-        this.linesAt = results[LINES_AT] >> 3;
+        this.frameCount = results[slots.FRAME_COUNT];
+        this.framesAt = results[slots.FRAMES_AT] >> 2;
+        this.linesAt = results[slots.LINES_AT] >> 3;
       }
       return count;
     }
@@ -154,7 +153,7 @@ export class CollapsedLineScanner {
   private refreshViews(): void {
     const buffer = this.exports.memory.buffer;
     this.inputView = new Uint8Array(buffer, this.inputAt, this.inputLength);
-    this.results = new Float64Array(buffer, this.exports.resultsAt(), RESULT_SLOTS);
+    this.results = new Float64Array(buffer, this.exports.resultsAt(), this.slots.RESULT_SLOTS);
     this.int32s = new Int32Array(buffer);
     this.float64s = new Float64Array(buffer, 0, buffer.byteLength >> 3);
   }

@@ -33,17 +33,17 @@ const MAX_PROBES: i32 = 128;
 /** Bytes after the input, all newlines: the 16-byte scans may read past its end and stop there. */
 const PADDING: usize = 32;
 
-// The results of read(), as doubles, where JavaScript reads them (see collapsedLineScanner.ts).
-const LINE_START = 0;
-const LINE_END = 1;
-const NEXT_LINE = 2;
-const FRAME_COUNT = 3;
-const FRAMES_AT = 4;
-const LINES_AT = 5;
-const NEW_FROM = 6;
-const NEW_TO = 7;
-const NEW_COLON = 8;
-const RESULT_SLOTS = 16;
+// The results of read(), doubles at resultsAt(): their slots, exported so JavaScript takes them from here.
+export const LINE_START: i32 = 0;
+export const LINE_END: i32 = 1;
+export const NEXT_LINE: i32 = 2;
+export const FRAME_COUNT: i32 = 3;
+export const FRAMES_AT: i32 = 4;
+export const LINES_AT: i32 = 5;
+export const NEW_FROM: i32 = 6;
+export const NEW_TO: i32 = 7;
+export const NEW_COLON: i32 = 8;
+export const RESULT_SLOTS: i32 = 16;
 
 let input: usize = 0;
 let inputLength: usize = 0;
