@@ -118,7 +118,10 @@ function readFast({ scanner, start: first }: CollapsedInMemory, options: Sampled
   // scanner.input is taken anew after every read: the module's memory may have grown, which replaces the view.
   const resolve = (from: number, to: number, colon: number): FrameResolution | undefined => {
     const bytes = scanner.input;
-    return lineReader.resolvePlainFrame(utf8.decode(bytes.subarray(from, to)), colon >= 0 ? utf8.decode(bytes.subarray(from, colon)).length : -1);
+    const text = utf8.decode(bytes.subarray(from, to));
+    // As many characters as bytes: each byte is one character, so the colon's character index is its byte offset.
+    const colonAt = colon < 0 ? -1 : text.length === to - from ? colon - from : utf8.decode(bytes.subarray(from, colon)).length;
+    return lineReader.resolvePlainFrame(text, colonAt);
   };
   let lineNo = 0;
   for (let start = first + utf8BomLength(scanner.input.subarray(first)); ;) {
