@@ -195,7 +195,7 @@ function place(table: Table, h: u32, offsetPlusOne: u32): void {
 }
 
 function arenaAdd(from: usize, length: usize, frame: i32): u32 {
-  const size = (8 + length + 7) & ~(<usize>7);
+  const size: usize = (<usize>8 + length + 7) & ~(<usize>7);
   if (arenaUsed + size + 8 > arenaCapacity) {
     // Offsets are relative to the arena, so it moves without touching the tables. The 8 bytes after the last key
     // keep its masked tail load inside the arena.
