@@ -92,6 +92,17 @@ export class CollapsedLineScanner {
     return scanner;
   }
 
+  private claimed = false;
+
+  /**
+   * Takes the scanner for one parse. Its tables hold the frame numbers of the profile being built: a second parse
+   * through them would mix two profiles' frames, so it is refused.
+   */
+  claim(): void {
+    if (this.claimed) throw new Error('This collapsed-stacks input was parsed already: read the file again to parse it again.');
+    this.claimed = true;
+  }
+
   /** The input, in the module's memory: a view that is replaced when the memory grows, so take it anew after a read. */
   get input(): Uint8Array {
     return this.inputView;

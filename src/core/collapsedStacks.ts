@@ -112,6 +112,7 @@ function readLineByLine(bytes: Uint8Array, options: SampledParseOptions): Profil
 }
 
 function readFast({ scanner, start: first }: CollapsedInMemory, options: SampledParseOptions): Profile {
+  scanner.claim();
   checkNotJson(scanner.input.subarray(first));
   const builder = new SampledProfileBuilder();
   const lineReader = new StackLineReader(builder);

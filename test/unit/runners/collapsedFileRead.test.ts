@@ -33,6 +33,12 @@ describe('readCollapsedFile: a collapsed file read straight into the fast path\'
     assert.strictEqual(profile.stacks!.rateHz, 250);
   });
 
+  it('read once, parsed once: a second parse of the same input is refused (its tables hold the first one\'s frames)', async () => {
+    const input = await readCollapsedFile(path.join(FIXTURES, 'calls-raw.txt'));
+    assert.ok(parseCollapsedStacks(input).stacks!.stacks.length > 0);
+    assert.throws(() => parseCollapsedStacks(input), /parsed already: read the file again/);
+  });
+
   it('an empty file: no stacks', async () => {
     const file = path.join(dir, 'empty.collapsed');
     await fs.writeFile(file, '');
