@@ -20,6 +20,7 @@ import { launchChromium } from '../test/harness/browser';
 import { FlameGraphPage, syntheticSampledProfile } from '../test/webview/flameGraph.browser';
 import { seededRandom } from './seededRandom';
 import { median, medianMs } from './timing';
+import { stackSamplesOf } from '../src/core/stackTable';
 
 
 interface Row { readonly nodes: number; readonly stacks: number; readonly floorBuildMs: number; readonly buildMs: number; readonly clearMs: number; readonly firstPaintMs: number; readonly zoomDrawMs: number; readonly payloadMB: number }
@@ -28,7 +29,7 @@ async function measure(browser: Browser, stackCount: number): Promise<Row> {
   const profile = syntheticSampledProfile(stackCount);
   const floorBuildMs = medianMs(3, () => {
     let sum = 0;
-    for (const s of profile.stacks!.stacks) for (let i = 0; i < s.frames.length; i++) sum += s.frames[i] + s.weight;
+    for (const s of stackSamplesOf(profile.stacks!.stacks)) for (let i = 0; i < s.frames.length; i++) sum += s.frames[i] + s.weight;
     return sum;
   });
   let data = new FlameGraphSource(profile).data({});

@@ -56,15 +56,18 @@ export interface StackSource {
 
 /** The stacks of a sampled profile; `thread` >= 0 keeps only that thread's stacks (index into `samples.threads`). */
 export function stacksOfSamples(samples: StackSamples, thread = -1): StackSource {
+  const table = samples.stacks;
   let frameCount = 0;
-  for (const s of samples.stacks) if (thread < 0 || s.thread === thread) frameCount += s.frames.length;
+  for (let i = 0; i < table.length; i++) if (thread < 0 || table.threads[i] === thread) frameCount += table.starts[i + 1] - table.starts[i];
   return {
     unit: 'samples',
     frameCount,
     forEachStack(visit) {
-      for (const s of samples.stacks) {
-        if (thread >= 0 && s.thread !== thread) continue;
-        visit(s.frames, s.lines, s.frames.length, s.weight);
+      for (let i = 0; i < table.length; i++) {
+        if (thread >= 0 && table.threads[i] !== thread) continue;
+        const from = table.starts[i];
+        const to = table.starts[i + 1];
+        visit(table.frames.subarray(from, to), table.lines.subarray(from, to), to - from, table.weights[i]);
       }
     },
   };

@@ -1,6 +1,7 @@
 import { callTreeFromCallGraph, stacksOfTree } from './callTree';
 import { ExportError } from './exportError';
 import type { Profile } from './profileModel';
+import { stackSamplesOf, stackWeightSum } from './stackTable';
 
 /**
  * The stacks an export writes, whatever the run's tool: a sampled run's own stacks (per thread, with the line of
@@ -38,7 +39,7 @@ export function exportStacksOf(profile: Profile): ExportStacks {
   if (profile.stacks) {
     const s = profile.stacks;
     return {
-      kind: 'sampled', stacks: s.stacks, threads: s.threads, totalWeight: s.stacks.reduce((n, x) => n + x.weight, 0),
+      kind: 'sampled', stacks: stackSamplesOf(s.stacks), threads: s.threads, totalWeight: stackWeightSum(s.stacks),
       ...(s.rateHz ? { rateHz: s.rateHz } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import { CATEGORY_LABELS, NativeCategory, nativeCategory } from './nativeFrames';
 import { groupThousands, percentOf } from './pstatsNumbers';
 import type { Profile } from './profileModel';
+import { emptyStackTable, stackFrames } from './stackTable';
 
 /**
  * Per Python function of a mixed (perf) profile, from perf's samples:
@@ -37,7 +38,9 @@ export function nativeShares(profile: Profile): NativeShares {
   const byCategory = new Map<number, Map<NativeCategory, number>>();
   const stamp = new Int32Array(frames.length).fill(-1);
   let totalSamples = 0;
-  (profile.stacks?.stacks ?? []).forEach((s, si) => {
+  const table = profile.stacks?.stacks ?? emptyStackTable();
+  for (let si = 0; si < table.length; si++) {
+    const s = { frames: stackFrames(table, si), weight: table.weights[si] };
     totalSamples += s.weight;
     let innermost = -1;
     for (let k = 0; k < s.frames.length; k++) {
@@ -49,10 +52,10 @@ export function nativeShares(profile: Profile): NativeShares {
         total[f] += s.weight;
       }
     }
-    if (innermost < 0) return;
+    if (innermost < 0) continue;
     const fn = s.frames[innermost];
     self[fn] += s.weight;
-    if (innermost === s.frames.length - 1) return;
+    if (innermost === s.frames.length - 1) continue;
     native[fn] += s.weight;
     let category: NativeCategory = 'interpreter';
     for (let k = innermost + 1; k < s.frames.length; k++) {
@@ -66,7 +69,7 @@ export function nativeShares(profile: Profile): NativeShares {
     let counts = byCategory.get(fn);
     if (!counts) byCategory.set(fn, counts = new Map());
     counts.set(category, (counts.get(category) ?? 0) + s.weight);
-  });
+  }
   const functions = new Map<number, NativeShare>();
   for (let f = 0; f < frames.length; f++) {
     if (!isPython[f] || total[f] === 0) continue;

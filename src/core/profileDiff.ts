@@ -96,16 +96,20 @@ function sampledSide(profile: Profile): Side {
   const self = new Float64Array(n);
   const total = new Float64Array(n);
   const stamp = new Int32Array(n).fill(-1);
-  samples.stacks.forEach((s, si) => {
-    for (const f of s.frames) {
-      const k = frameKey[f];
+  const table = samples.stacks;
+  for (let si = 0; si < table.length; si++) {
+    const weight = table.weights[si];
+    const from = table.starts[si];
+    const to = table.starts[si + 1];
+    for (let at = from; at < to; at++) {
+      const k = frameKey[table.frames[at]];
       if (stamp[k] !== si) {
         stamp[k] = si;
-        total[k] += s.weight;
+        total[k] += weight;
       }
     }
-    if (s.frames.length) self[frameKey[s.frames[s.frames.length - 1]]] += s.weight;
-  });
+    if (to > from) self[frameKey[table.frames[to - 1]]] += weight;
+  }
   const framesOfKey: number[][] = Array.from({ length: n }, () => []);
   frameKey.forEach((k, f) => framesOfKey[k].push(f));
   const entries = [];

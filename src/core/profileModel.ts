@@ -125,7 +125,26 @@ export interface ThreadInfo {
   readonly name: string;
 }
 
-/** One unique stack and how many samples (or how much weight) it got. */
+/**
+ * Every unique stack of a sampled profile, in columns: stack i's frames (indices into `Profile.frames`, root first)
+ * are `frames[starts[i]]` to `frames[starts[i + 1] - 1]`, with the line executing in each at the same positions of
+ * `lines` (the leaf's current line, the parents' call sites; 0 where the source has no line). One set of typed arrays
+ * for the whole profile: a big profile's stacks cost no objects (src/core/stackTable.ts reads and builds them).
+ */
+export interface StackTable {
+  /** Number of stacks. */
+  readonly length: number;
+  /** length + 1 offsets into `frames` and `lines`. */
+  readonly starts: Uint32Array;
+  readonly frames: Int32Array;
+  readonly lines: Float64Array;
+  /** Samples (or weight) per stack. */
+  readonly weights: Float64Array;
+  /** Per stack, an index into `StackSamples.threads`, or -1 when the source has no threads. */
+  readonly threads: Int32Array;
+}
+
+/** One unique stack and how many samples (or how much weight) it got: a StackTable's row as an object. */
 export interface StackSample {
   /** Frame indices into `Profile.frames`, root first. */
   readonly frames: readonly number[];
@@ -141,7 +160,7 @@ export interface StackSample {
 
 export interface StackSamples {
   readonly unit: 'samples';
-  readonly stacks: readonly StackSample[];
+  readonly stacks: StackTable;
   readonly threads: readonly ThreadInfo[];
   /** Sum of all weights (samples), the denominator of every "% of samples". */
   readonly totalWeight: number;

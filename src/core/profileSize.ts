@@ -20,7 +20,8 @@ export function estimateProfileBytes(profile: Profile): number {
   for (const f of profile.frames) bytes += OBJECT_BYTES + stringBytes(f.name) + stringBytes(f.file);
   for (const fn of profile.functions) bytes += OBJECT_BYTES + fn.callers.length * (OBJECT_BYTES + SLOT_BYTES);
   if (profile.stacks) {
-    for (const s of profile.stacks.stacks) bytes += OBJECT_BYTES + 2 * OBJECT_BYTES + 2 * SLOT_BYTES * s.frames.length;
+    const t = profile.stacks.stacks;
+    bytes += OBJECT_BYTES * 6 + t.starts.byteLength + t.frames.byteLength + t.lines.byteLength + t.weights.byteLength + t.threads.byteLength;
     bytes += profile.stacks.threads.length * OBJECT_BYTES;
   }
   for (const fn of profile.lineTimings?.functions ?? []) bytes += OBJECT_BYTES + fn.lines.length * (OBJECT_BYTES + SLOT_BYTES);

@@ -1,4 +1,5 @@
 import type { Profile, RunMetadata } from './profileModel';
+import { stackFrames } from './stackTable';
 
 /**
  * Where the seed of a wrong conclusion is visible in a run's own data: a debug interpreter timed for speed, a run
@@ -40,7 +41,8 @@ export function importFraction(profile: Profile): number {
     if (total <= 0) return 0;
     const importing = new Set(profile.frames.flatMap((f, i) => (isImportMachinery(f.file) ? [i] : [])));
     let underImport = 0;
-    for (const s of profile.stacks.stacks) if (s.frames.some(f => importing.has(f))) underImport += s.weight;
+    const t = profile.stacks.stacks;
+    for (let i = 0; i < t.length; i++) if (stackFrames(t, i).some(f => importing.has(f))) underImport += t.weights[i];
     return underImport / total;
   }
   let root = 0;

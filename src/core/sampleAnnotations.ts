@@ -4,6 +4,7 @@ import type { Profile } from './profileModel';
 import { indexDefs, locateDef } from './pythonSource';
 import { FunctionSampleStats, LineSampleStats } from './sampleStats';
 import { nativeLensText, NativeShares } from './nativeShares';
+import { emptyStackTable, stackFrames, stackLines } from './stackTable';
 
 /** Per-run sample statistics, computed once and shared by every file's annotations. */
 export interface SampledRunStats {
@@ -59,11 +60,12 @@ export function annotateSampledFile(profile: Profile, stats: SampledRunStats, fi
 /** For each line of a file, the frame whose samples most often sat on it (a line belongs to one function). */
 function hottestFrameByLine(profile: Profile, filePath: string): Map<number, number> {
   const weightByKey = new Map<string, number>();
-  for (const s of profile.stacks?.stacks ?? []) {
-    for (let k = 0; k < s.frames.length; k++) {
-      if (s.lines[k] > 0 && profile.frames[s.frames[k]].file === filePath) {
-        const key = `${s.lines[k]}:${s.frames[k]}`;
-        weightByKey.set(key, (weightByKey.get(key) ?? 0) + s.weight);
+  const t = profile.stacks?.stacks ?? emptyStackTable();
+  for (let si = 0; si < t.length; si++) {
+    for (let at = t.starts[si]; at < t.starts[si + 1]; at++) {
+      if (t.lines[at] > 0 && profile.frames[t.frames[at]].file === filePath) {
+        const key = `${t.lines[at]}:${t.frames[at]}`;
+        weightByKey.set(key, (weightByKey.get(key) ?? 0) + t.weights[si]);
       }
     }
   }
@@ -84,13 +86,15 @@ export interface StackThroughLine {
 /** The heaviest distinct stacks passing through file:line, cut below that line's frame, for the hover. */
 export function hottestStacksThrough(profile: Profile, filePath: string, line: number, limit: number): StackThroughLine[] {
   const merged = new Map<string, StackThroughLine>();
-  for (const s of profile.stacks?.stacks ?? []) {
-    const k = s.frames.findIndex((f, i) => s.lines[i] === line && profile.frames[f].file === filePath);
+  const t = profile.stacks?.stacks ?? emptyStackTable();
+  for (let si = 0; si < t.length; si++) {
+    const linesOfStack = stackLines(t, si);
+    const k = stackFrames(t, si).findIndex((f, i) => linesOfStack[i] === line && profile.frames[f].file === filePath);
     if (k < 0) continue;
-    const frames = s.frames.slice(0, k + 1);
+    const frames = Array.from(stackFrames(t, si).subarray(0, k + 1));
     const key = frames.join(',');
     const seen = merged.get(key);
-    merged.set(key, { frames, samples: (seen?.samples ?? 0) + s.weight });
+    merged.set(key, { frames, samples: (seen?.samples ?? 0) + t.weights[si] });
   }
   return [...merged.values()].sort((a, b) => b.samples - a.samples).slice(0, limit);
 }

@@ -1,4 +1,5 @@
-import type { Profile, StackSample } from './profileModel';
+import type { Profile } from './profileModel';
+import { emptyStackTable, stackFrames, stackLines } from './stackTable';
 
 /**
  * Per-function and per-line sample counts from a sampled profile (py-spy), as a sampling profiler reports them:
@@ -49,23 +50,26 @@ export interface LineSampleStats {
   readonly totalSamples: number;
 }
 
-/** Stacks that pass the filter. */
-export function filteredStacks(profile: Profile, filter: SampleFilter = {}): readonly StackSample[] {
-  const stacks = profile.stacks?.stacks ?? [];
-  if (filter.threads === undefined) return stacks;
-  const keep = new Set(filter.threads);
-  return stacks.filter(s => keep.has(s.thread));
+/** Indices of the stacks (in `profile.stacks.stacks`) that pass the filter. */
+export function filteredStacks(profile: Profile, filter: SampleFilter = {}): number[] {
+  const table = profile.stacks?.stacks ?? emptyStackTable();
+  const keep = filter.threads === undefined ? undefined : new Set(filter.threads);
+  const kept: number[] = [];
+  for (let si = 0; si < table.length; si++) if (keep === undefined || keep.has(table.threads[si])) kept.push(si);
+  return kept;
 }
 
 export function functionSampleStats(profile: Profile, filter: SampleFilter = {}): FunctionSampleStats {
+  const table = profile.stacks?.stacks ?? emptyStackTable();
   const stacks = filteredStacks(profile, filter);
   const n = profile.frames.length;
   const self = new Float64Array(n);
   const total = new Float64Array(n);
   const stamp = new Int32Array(n).fill(-1);
   let totalSamples = 0;
-  for (let si = 0; si < stacks.length; si++) {
-    const { frames, weight } = stacks[si];
+  for (const si of stacks) {
+    const frames = stackFrames(table, si);
+    const weight = table.weights[si];
     totalSamples += weight;
     if (frames.length === 0) continue;
     for (let k = 0; k < frames.length; k++) {
@@ -85,6 +89,7 @@ export function functionSampleStats(profile: Profile, filter: SampleFilter = {})
 }
 
 export function lineSampleStats(profile: Profile, filter: SampleFilter = {}): LineSampleStats {
+  const table = profile.stacks?.stacks ?? emptyStackTable();
   const stacks = filteredStacks(profile, filter);
   const fileIds = new Map<string, number>();
   const files: string[] = [];
@@ -113,8 +118,10 @@ export function lineSampleStats(profile: Profile, filter: SampleFilter = {}): Li
     return e;
   };
   let totalSamples = 0;
-  for (let si = 0; si < stacks.length; si++) {
-    const { frames, lines, weight } = stacks[si];
+  for (const si of stacks) {
+    const frames = stackFrames(table, si);
+    const lines = stackLines(table, si);
+    const weight = table.weights[si];
     totalSamples += weight;
     for (let k = 0; k < frames.length; k++) {
       const line = lines[k];
@@ -138,8 +145,10 @@ export function lineSampleStats(profile: Profile, filter: SampleFilter = {}): Li
 export function threadSampleTotals(profile: Profile): number[] {
   const threads = profile.stacks?.threads ?? [];
   const totals = new Array<number>(threads.length).fill(0);
-  for (const s of profile.stacks?.stacks ?? []) {
-    if (s.thread >= 0 && s.thread < totals.length) totals[s.thread] += s.weight;
+  const table = profile.stacks?.stacks ?? emptyStackTable();
+  for (let si = 0; si < table.length; si++) {
+    const thread = table.threads[si];
+    if (thread >= 0 && thread < totals.length) totals[thread] += table.weights[si];
   }
   return totals;
 }

@@ -22,7 +22,7 @@ import type { Profile } from './profileModel';
  * exactly 1/rate for every sample, so each sample counts 1 and the rate is recovered as 1/period). Unit `none` means
  * the weights already are counts. Frames, lines and threads come out as from the collapsed-stacks parser: frames
  * deduplicated by (name, file) with line = the smallest line seen, per-position lines in each stack, thread and
- * process pseudo-frames turned into ThreadInfo. Identical stacks of one thread are merged into one StackSample.
+ * process pseudo-frames turned into ThreadInfo. Identical stacks of one thread are merged into one stack.
  */
 export const SPEEDSCOPE_FORMATS = 'speedscope JSON with "sampled" profiles, as py-spy writes it ' +
   '(py-spy record --format speedscope)';
@@ -99,7 +99,7 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
     }
     const unitSeconds = SECONDS_PER_UNIT[optionalString(p, 'unit') ?? 'none'];
     const nameMatch = PROFILE_NAME.exec(optionalString(p, 'name') ?? '');
-    // Identical stacks of this thread: one StackSample, weights summed. Samples repeat the same few stacks, so
+    // Identical stacks of this thread: one stack, weights summed. Samples repeat the same few stacks, so
     // each distinct list of frame indices gets an id (IndexListTable) and is resolved once.
     const stackIds = new IndexListTable();
     // By id, the summed count (a typed array: every sample adds to one of them, at random).

@@ -10,6 +10,7 @@ import { isFile } from './fileChecks';
 import { loadRunMetadata, withoutRunnerFrames } from './pyspy';
 import { RUNNER_METADATA_FILE } from './runFolders';
 import { ScriptLaunchRequest, targetArgv, targetSubject } from './runnerLaunch';
+import { StackTableBuilder } from '../core/stackTable';
 
 /**
  * The Linux perf adapter (see docs/runner-perf.md). Measured here (perf 6.1, pyenv 3.12/3.13 built -O3 without
@@ -327,15 +328,21 @@ export function withoutRunnerExec(profile: Profile, runnerPackageDir: string): P
   if (!stacks) return profile;
   const prefix = path.join(runnerPackageDir, '');
   const isTargetRun = profile.frames.map(f => f.kind === 'python' && f.file.startsWith(prefix) && path.basename(f.file) === 'target.py' && /(^|\.)run$/.test(f.name));
-  const trimmed = stacks.stacks.map(s => {
-    const k = s.frames.findIndex(f => isTargetRun[f]);
-    if (k < 0) return s;
+  const table = stacks.stacks;
+  const trimmed = new StackTableBuilder();
+  for (let si = 0; si < table.length; si++) {
+    const from = table.starts[si];
+    const to = table.starts[si + 1];
+    let k = from;
+    while (k < to && !isTargetRun[table.frames[k]]) k++;
     let j = k + 1;
-    while (j < s.frames.length && profile.frames[s.frames[j]].kind !== 'python') j++;
-    if (j >= s.frames.length || j === k + 1) return s;
-    return { ...s, frames: [...s.frames.slice(0, k + 1), ...s.frames.slice(j)], lines: [...s.lines.slice(0, k + 1), ...s.lines.slice(j)] };
-  });
-  return { ...profile, stacks: { ...stacks, stacks: trimmed } };
+    while (j < to && profile.frames[table.frames[j]].kind !== 'python') j++;
+    // Kept whole: no Target.run, no Python frame after it, or none of the C frames between.
+    if (k >= to || j >= to || j === k + 1) j = k + 1;
+    for (let at = from; at < to; at++) if (at <= k || at >= j) trimmed.addFrame(table.frames[at], table.lines[at]);
+    trimmed.endStack(table.weights[si], table.threads[si]);
+  }
+  return { ...profile, stacks: { ...stacks, stacks: trimmed.build() } };
 }
 
 async function readIfThere(file: string): Promise<string | undefined> {

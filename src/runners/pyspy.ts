@@ -5,7 +5,8 @@ import { parseRunMetadata } from '../core/cprofileResult';
 import { asObject } from '../core/jsonFields';
 import { resolveFrameFile } from '../core/frameFiles';
 import { ProfileFormatError } from '../core/profileErrors';
-import type { Frame, Profile, RunMetadata, StackSample } from '../core/profileModel';
+import type { Frame, Profile, RunMetadata, StackTable } from '../core/profileModel';
+import { emptyStackTable, StackTableBuilder, stackWeightSum } from '../core/stackTable';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
 import { readCollapsedFile } from './collapsedFileRead';
@@ -522,7 +523,9 @@ export async function loadPySpyProfile(req: PySpyLoadRequest): Promise<Profile> 
   let profile = typeof content === 'string' ? parseSpeedscope(content, options) : parseCollapsedStacks(content, options);
   if (req.runnerPackageDir) profile = withoutRunnerFrames(profile, req.runnerPackageDir);
   if (req.fullFilenames && metadata?.cwd) profile = withResolvedFiles(profile, metadata.cwd);
-  const withFrames = profile.stacks?.stacks.reduce((n, s) => n + (s.frames.length > 0 ? s.weight : 0), 0) ?? 0;
+  const table = profile.stacks?.stacks ?? emptyStackTable();
+  let withFrames = 0;
+  for (let i = 0; i < table.length; i++) if (table.starts[i + 1] > table.starts[i]) withFrames += table.weights[i];
   if (withFrames === 0) throw new PySpyProfileError({ kind: 'noSamples', message: noSamplesMessage(req, metadata) });
   return profile;
 }
@@ -559,25 +562,34 @@ export function withoutRunnerFrames(profile: Profile, runnerPackageDir: string):
   const isTargetRun = profile.frames.map((f, i) => isRunner[i] && (f.name === 'run_code' || f.name === 'run' || f.name.endsWith('.run'))
     && path.basename(f.file) === 'target.py');
   const isStartup = profile.frames.map(f => STARTUP_FILES.test(f.file));
-  const kept: StackSample[] = [];
-  for (const s of stacks.stacks) {
+  const table = stacks.stacks;
+  const frames = table.frames;
+  const kept = new StackTableBuilder();
+  for (let si = 0; si < table.length; si++) {
+    const from = table.starts[si];
+    const to = table.starts[si + 1];
     let cut = -1; // the innermost target.py frame: the runner's exec of the target is right below it
-    for (let k = s.frames.length - 1; k >= 0; k--) {
-      if (isTargetRun[s.frames[k]]) {
-        cut = k;
+    for (let at = to - 1; at >= from; at--) {
+      if (isTargetRun[frames[at]]) {
+        cut = at;
         break;
       }
     }
     if (cut >= 0) {
-      if (cut + 1 < s.frames.length && isRunner[s.frames[cut + 1]]) continue;
-      kept.push({ ...s, frames: s.frames.slice(cut + 1), lines: s.lines.slice(cut + 1) });
+      if (cut + 1 < to && isRunner[frames[cut + 1]]) continue;
+      kept.add(frames, table.lines, table.weights[si], table.threads[si], cut + 1, to);
       continue;
     }
-    const firstPython = s.frames.find(f => profile.frames[f].kind === 'python');
-    const outsideScript = s.frames.some(f => isRunner[f]) || (firstPython !== undefined && isStartup[firstPython]);
-    if (!outsideScript) kept.push(s);
+    let firstPython = -1;
+    let holdsRunner = false;
+    for (let at = from; at < to; at++) {
+      if (isRunner[frames[at]]) holdsRunner = true;
+      if (firstPython < 0 && profile.frames[frames[at]].kind === 'python') firstPython = frames[at];
+    }
+    const outsideScript = holdsRunner || (firstPython >= 0 && isStartup[firstPython]);
+    if (!outsideScript) kept.add(frames, table.lines, table.weights[si], table.threads[si], from, to);
   }
-  return compact(profile, kept);
+  return compact(profile, kept.build());
 }
 
 /** Relative Python file names (py-spy writes co_filename; 3.8 keeps a script's as typed) → absolute, against cwd. */
@@ -590,32 +602,30 @@ function withResolvedFiles(profile: Profile, cwd: string): Profile {
 }
 
 /** The profile with these stacks, the frame table cut to the frames they use (indices remapped). */
-function compact(profile: Profile, stacks: readonly StackSample[]): Profile {
+function compact(profile: Profile, table: StackTable): Profile {
   const remap = new Int32Array(profile.frames.length).fill(-1);
   const frames: Frame[] = [];
-  const minLine = new Map<number, number>();
-  const out: StackSample[] = stacks.map(s => {
-    const mapped = s.frames.map((f, k) => {
-      if (remap[f] < 0) {
-        remap[f] = frames.length;
-        frames.push(profile.frames[f]);
-      }
-      const line = s.lines[k];
-      if (line > 0) {
-        const seen = minLine.get(remap[f]);
-        if (seen === undefined || line < seen) minLine.set(remap[f], line);
-      }
-      return remap[f];
-    });
-    return { ...s, frames: mapped };
-  });
-  const finalFrames = frames.map((f, i) => ({ ...f, line: minLine.get(i) ?? 0 }));
-  const totalWeight = out.reduce((n, s) => n + s.weight, 0);
+  const minLine: number[] = [];
+  const mapped = new Int32Array(table.frames.length);
+  for (let at = 0; at < mapped.length; at++) {
+    const f = table.frames[at];
+    if (remap[f] < 0) {
+      remap[f] = frames.length;
+      frames.push(profile.frames[f]);
+      minLine.push(0);
+    }
+    const g = remap[f];
+    mapped[at] = g;
+    const line = table.lines[at];
+    if (line > 0 && (minLine[g] === 0 || line < minLine[g])) minLine[g] = line;
+  }
+  const finalFrames = frames.map((f, i) => ({ ...f, line: minLine[i] }));
+  const totalWeight = stackWeightSum(table);
   const old = profile.stacks!;
   return {
     ...profile,
     frames: finalFrames,
-    stacks: { ...old, stacks: out, totalWeight },
+    stacks: { ...old, stacks: { ...table, frames: mapped }, totalWeight },
     totalSeconds: old.rateHz ? totalWeight / old.rateHz : 0,
   };
 }

@@ -1,5 +1,6 @@
 import { seededRandom } from '../../bench/seededRandom';
 import type { StackSample, StackSamples } from '../../src/core/profileModel';
+import { stackTableOf } from '../../src/core/stackTable';
 
 /**
  * Seeded random samples over `frameCount` frames in two threads, sharing prefixes the way real profiles do;
@@ -15,5 +16,5 @@ export function randomSamples(seed: number, count: number, frameCount: number, m
     for (let k = 1 + pick(6); k > 0; k--) frames.push(pick(frameCount));
     stacks.push({ frames, lines: frames.map(() => 1 + pick(3)), weight: 1 + pick(maxWeight), thread: pick(2) });
   }
-  return { unit: 'samples', stacks, threads: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }], totalWeight: stacks.reduce((a, s) => a + s.weight, 0) };
+  return { unit: 'samples', stacks: stackTableOf(stacks), threads: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }], totalWeight: stacks.reduce((a, s) => a + s.weight, 0) };
 }

@@ -6,6 +6,7 @@ import {
 import type { CallTree } from '../../src/core/callTree';
 import type { CallEdgeStats, Frame, FunctionStats, Profile, StackSample } from '../../src/core/profileModel';
 import { randomSamples } from '../support/randomStacks';
+import { stackSamplesOf, stackTableOf } from '../../src/core/stackTable';
 
 const METADATA: Profile['metadata'] = {
   tool: 'test', python: { version: '3.12.1', implementation: 'cpython', executable: '' }, platform: 'linux', argv: [], cwd: '/w',
@@ -25,7 +26,7 @@ function sampled(names: string[], stacks: [string, number, number?][], threads =
   });
   return {
     source: 'py-spy', metadata: METADATA, frames: frames(...names), functions: [], totalSeconds: 0,
-    stacks: { unit: 'samples', stacks: list, threads: Array.from({ length: threads }, (_, i) => ({ id: `0x${i}`, name: `thread-${i}` })), totalWeight: list.reduce((s, x) => s + x.weight, 0) },
+    stacks: { unit: 'samples', stacks: stackTableOf(list), threads: Array.from({ length: threads }, (_, i) => ({ id: `0x${i}`, name: `thread-${i}` })), totalWeight: list.reduce((s, x) => s + x.weight, 0) },
   };
 }
 
@@ -92,8 +93,8 @@ describe('call tree from hand-built stacks', () => {
 
   it('splits a frame by the line it was executing only when merging by line', () => {
     const p = sampled(['main', 'work'], [['main;work', 1], ['main;work', 1]]);
-    const stacks = p.stacks!.stacks.map((s, i) => ({ ...s, lines: [i === 0 ? 10 : 12, 20] }));
-    const samples = { ...p.stacks!, stacks };
+    const stacks = stackSamplesOf(p.stacks!.stacks).map((s, i) => ({ ...s, lines: [i === 0 ? 10 : 12, 20] }));
+    const samples = { ...p.stacks!, stacks: stackTableOf(stacks) };
     assert.deepStrictEqual(kids(callTreeFromSamples(samples), ['main', 'work']), [['main', 2, 0]]);
     const byLine = callTreeFromSamples(samples, { mergeByLine: true });
     assert.deepStrictEqual(kids(byLine, ['main', 'work']), [['main', 1, 0], ['main', 1, 0]]);
@@ -125,7 +126,7 @@ describe('call tree from hand-built stacks', () => {
 
   it('ignores empty stacks and zero weights', () => {
     const p = sampled(['a'], [['a', 2]]);
-    const samples = { ...p.stacks!, stacks: [...p.stacks!.stacks, { frames: [], lines: [], weight: 5, thread: 0 }, { frames: [0], lines: [0], weight: 0, thread: 0 }] };
+    const samples = { ...p.stacks!, stacks: stackTableOf([...stackSamplesOf(p.stacks!.stacks), { frames: [], lines: [], weight: 5, thread: 0 }, { frames: [0], lines: [0], weight: 0, thread: 0 }]) };
     const t = callTreeFromSamples(samples);
     assert.strictEqual(t.totalWeight[CALL_TREE_ROOT], 2);
     assert.strictEqual(t.nodeCount, 2);
@@ -171,7 +172,7 @@ describe('sandwich under recursion counts a frame once per stack', () => {
 
 describe('call tree invariants on random stacks', () => {
   const samples = randomSamples(7, 3000, 40, 20);
-  const stacks = samples.stacks;
+  const stacks = stackSamplesOf(samples.stacks);
   const names = Array.from({ length: 40 }, (_, i) => `f${i}`);
   const weightHolding = (f: number, thread = -1) => stacks.filter(s => (thread < 0 || s.thread === thread) && s.frames.includes(f)).reduce((a, s) => a + s.weight, 0);
 

@@ -8,6 +8,7 @@ import { ProfileFormatError } from '../../src/core/profileErrors';
 import type { Profile } from '../../src/core/profileModel';
 import { functionSampleStats, lineSampleStats } from '../../src/core/sampleStats';
 import { REPO_ROOT } from '../support/pythonForTests';
+import { stackSamplesOf } from '../../src/core/stackTable';
 
 export const PYSPY_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'pyspy');
 export const fixture = (name: string): string => fs.readFileSync(path.join(PYSPY_FIXTURES, name), 'utf8');
@@ -34,12 +35,12 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     assert.strictEqual(p.source, 'py-spy');
     assert.deepStrictEqual(p.functions, []);
     assert.strictEqual(p.stacks!.unit, 'samples');
-    assert.strictEqual(p.stacks!.stacks.length, ref.length);
+    assert.strictEqual(stackSamplesOf(p.stacks!.stacks).length, ref.length);
     assert.strictEqual(p.stacks!.totalWeight, ref.reduce((n, r) => n + r.count, 0));
     assert.strictEqual(p.stacks!.rateHz, 100);
     assert.strictEqual(p.totalSeconds, p.stacks!.totalWeight / 100);
     assert.deepStrictEqual(p.stacks!.threads, []);
-    for (const s of p.stacks!.stacks) {
+    for (const s of stackSamplesOf(p.stacks!.stacks)) {
       assert.strictEqual(s.thread, -1);
       assert.strictEqual(s.frames.length, s.lines.length);
     }
@@ -48,7 +49,7 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     for (const f of p.frames) assert.strictEqual(f.kind, 'python', `${f.name} (${f.file})`);
     // frame.line = the smallest line seen for the frame; the stacks keep each position's own line
     const work = frameNamed(p, 'work', 'calls.py');
-    const workLines = p.stacks!.stacks.flatMap(s => s.frames.map((f, k) => (f === work ? s.lines[k] : 0))).filter(Boolean);
+    const workLines = stackSamplesOf(p.stacks!.stacks).flatMap(s => s.frames.map((f, k) => (f === work ? s.lines[k] : 0))).filter(Boolean);
     assert.strictEqual(p.frames[work].line, Math.min(...workLines));
     assert.ok(workLines.every(l => l === 10 || l === 11), `work runs lines 10-11: ${workLines}`);
     // per-function totals equal the reference sums over the lines that name the function
@@ -67,7 +68,7 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     assert.strictEqual(lineOf('main'), 15);
     assert.strictEqual(lineOf('work'), 8);
     assert.strictEqual(lineOf('inc'), 4);
-    for (const s of p.stacks!.stacks) {
+    for (const s of stackSamplesOf(p.stacks!.stacks)) {
       s.frames.forEach((f, k) => assert.strictEqual(s.lines[k], p.frames[f].line));
     }
   });
@@ -80,20 +81,20 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     assert.deepStrictEqual(names, ['MainThread', 'io-worker']);
     for (const t of threads) assert.match(t.id, /^\d+$/);
     assert.ok(!p.frames.some(f => f.name.startsWith('thread (')), 'a thread root became a frame');
-    for (const s of p.stacks!.stacks) assert.ok(s.thread >= 0);
+    for (const s of stackSamplesOf(p.stacks!.stacks)) assert.ok(s.thread >= 0);
     const ref = rawLines(text);
     for (const [i, t] of threads.entries()) {
       const expected = ref.filter(r => r.stack.startsWith(`thread (${t.id})`)).reduce((n, r) => n + r.count, 0);
-      const got = p.stacks!.stacks.filter(s => s.thread === i).reduce((n, s) => n + s.weight, 0);
+      const got = stackSamplesOf(p.stacks!.stacks).filter(s => s.thread === i).reduce((n, s) => n + s.weight, 0);
       assert.strictEqual(got, expected, t.name);
     }
     // "thread (TID): MainThread 1": a sample of the thread without Python frames
     const main = threads.findIndex(t => t.name === 'MainThread');
     if (ref.some(r => /^thread \(\d+\): MainThread$/.test(r.stack))) {
-      assert.ok(p.stacks!.stacks.some(s => s.thread === main && s.frames.length === 0));
+      assert.ok(stackSamplesOf(p.stacks!.stacks).some(s => s.thread === main && s.frames.length === 0));
     }
     const worker = threads.findIndex(t => t.name === 'io-worker');
-    const workerFrames = new Set(p.stacks!.stacks.filter(s => s.thread === worker).flatMap(s => s.frames.map(f => p.frames[f].name)));
+    const workerFrames = new Set(stackSamplesOf(p.stacks!.stacks).filter(s => s.thread === worker).flatMap(s => s.frames.map(f => p.frames[f].name)));
     assert.ok(workerFrames.has('io_worker'));
     assert.ok(workerFrames.has('_bootstrap'));
     assert.ok(!workerFrames.has('parse'));
@@ -109,7 +110,7 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     assert.strictEqual(new Set(threads.map(t => t.id)).size, threads.length, 'one ThreadInfo per thread id');
     // the main thread is unnamed before threading is imported: same id, the name found later
     assert.ok(threads.some(t => t.name === 'MainThread'));
-    for (const s of p.stacks!.stacks.filter(x => x.thread === named && x.frames.length > 0)) {
+    for (const s of stackSamplesOf(p.stacks!.stacks).filter(x => x.thread === named && x.frames.length > 0)) {
       assert.strictEqual(p.frames[s.frames[0]].name, '_bootstrap');
     }
     assert.ok(!p.frames.some(f => f.name.includes('with space') || f.name.startsWith(' ')), 'part of a name became a frame');
@@ -129,7 +130,7 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     }
     assert.ok(p.frames.some(f => f.kind === 'python' && f.name === 'make_cycles'));
     // a native position's line is 0
-    for (const s of p.stacks!.stacks) {
+    for (const s of stackSamplesOf(p.stacks!.stacks)) {
       s.frames.forEach((f, k) => { if (p.frames[f].kind === 'native') assert.strictEqual(s.lines[k], 0); });
     }
   });
@@ -146,7 +147,7 @@ describe('collapsed stacks (py-spy --format raw): real py-spy outputs', () => {
     assert.ok(parent >= 0 && parent !== child);
     assert.ok(!p.frames.some(f => f.name.startsWith('process ') || f.name.includes('two words') || f.file.includes('two words')),
       'part of a command line became a frame');
-    const childStacks = p.stacks!.stacks.filter(s => s.thread === child && s.frames.length > 0);
+    const childStacks = stackSamplesOf(p.stacks!.stacks).filter(s => s.thread === child && s.frames.length > 0);
     assert.ok(childStacks.length > 0);
     for (const s of childStacks) assert.strictEqual(p.frames[s.frames[0]].name, '<module>');
     assert.ok(childStacks.some(s => s.frames.some(f => p.frames[f].name === 'inc')));
@@ -176,8 +177,8 @@ describe('collapsed stacks: forms py-spy writes, read exactly', () => {
   it('empty stacks (" 1"), CRLF, blank lines and a final line without newline', () => {
     const p = parseCollapsedStacks('a (x.py:1);b (x.py:5) 3\r\n 1\r\n\r\na (x.py:2) 4');
     assert.strictEqual(p.stacks!.totalWeight, 8);
-    assert.deepStrictEqual(p.stacks!.stacks.map(s => [s.frames.length, s.weight]), [[2, 3], [0, 1], [1, 4]]);
-    assert.deepStrictEqual(p.stacks!.stacks[0].lines, [1, 5]);
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks).map(s => [s.frames.length, s.weight]), [[2, 3], [0, 1], [1, 4]]);
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks)[0].lines, [1, 5]);
     assert.strictEqual(p.frames[0].line, 1, 'a: smallest line of 1 and 2');
     assert.strictEqual(p.totalSeconds, 0, 'no rate given');
   });
@@ -190,14 +191,14 @@ describe('collapsed stacks: forms py-spy writes, read exactly', () => {
   it('a full file name holding ";" stays one frame', () => {
     const p = parseCollapsedStacks('<module> (/tmp/a;b/x.py:3);f (/tmp/a;b/x.py:9) 2\n');
     assert.deepStrictEqual(p.frames.map(f => [f.name, f.file]), [['<module>', '/tmp/a;b/x.py'], ['f', '/tmp/a;b/x.py']]);
-    assert.deepStrictEqual(p.stacks!.stacks[0].lines, [3, 9]);
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks)[0].lines, [3, 9]);
   });
 
   it('recursion: one frame, one line per position', () => {
     const p = parseCollapsedStacks('fib (f.py:2);fib (f.py:2);fib (f.py:1) 5\n');
     assert.strictEqual(p.frames.length, 1);
-    assert.deepStrictEqual(p.stacks!.stacks[0].frames, [0, 0, 0]);
-    assert.deepStrictEqual(p.stacks!.stacks[0].lines, [2, 2, 1]);
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks)[0].frames, [0, 0, 0]);
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks)[0].lines, [2, 2, 1]);
     assert.strictEqual(p.frames[0].line, 1);
   });
 
@@ -213,7 +214,7 @@ describe('collapsed stacks: forms py-spy writes, read exactly', () => {
     assert.deepStrictEqual(p.stacks!.threads, [
       { id: '0x7f00aa', name: 'MainThread' }, { id: '0x7f00ab', name: 'named; with space' }, { id: '0x7f00ac', name: '' },
     ]);
-    assert.deepStrictEqual(p.stacks!.stacks.map(s => [s.thread, s.frames.length, s.weight]),
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks).map(s => [s.thread, s.frames.length, s.weight]),
       [[0, 1, 2], [1, 2, 3], [2, 1, 1], [0, 0, 1], [2, 0, 1]]);
   });
 
@@ -230,7 +231,7 @@ describe('collapsed stacks: forms py-spy writes, read exactly', () => {
       { id: '11', name: 'process 11: python child.py a;b two words q"x' },
       { id: '12/12', name: 'MainThread (process 12)' },
     ]);
-    assert.deepStrictEqual(p.stacks!.stacks.map(s => [s.thread, s.frames.map(f => p.frames[f].name)]), [
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks).map(s => [s.thread, s.frames.map(f => p.frames[f].name)]), [
       [0, ['<module>']], [1, ['<module>', 'work']], [1, []], [2, ['<module>']],
     ]);
     assert.deepStrictEqual(p.frames.map(f => f.file), ['parent.py', 'child.py', 'child.py', 'p.py']);
@@ -315,7 +316,7 @@ describe('collapsed stacks: 200,000 unique stacks', () => {
     let t = process.cpuUsage();
     const p = parseCollapsedStacks(text);
     const parseMs = cpuMs(t);
-    assert.strictEqual(p.stacks!.stacks.length, 200000);
+    assert.strictEqual(stackSamplesOf(p.stacks!.stacks).length, 200000);
     assert.strictEqual(p.stacks!.threads.length, 1);
     assert.strictEqual(p.frames.length, new Set(p.frames.map(f => f.name)).size);
     t = process.cpuUsage();

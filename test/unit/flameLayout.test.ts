@@ -7,6 +7,7 @@ import {
 import type { FlameLayout } from '../../src/core/flameLayout';
 import type { Frame, Profile, StackSample, StackSamples } from '../../src/core/profileModel';
 import { randomSamples } from '../support/randomStacks';
+import { stackSamplesOf, stackTableOf } from '../../src/core/stackTable';
 
 const METADATA: Profile['metadata'] = {
   tool: 'test', python: { version: '3.12.1', implementation: 'cpython', executable: '' }, platform: 'linux', argv: [], cwd: '/w',
@@ -18,7 +19,7 @@ function samplesOf(names: string[], stacks: [string, number, number?][], threadC
     const fs = s.split(';').map(n => names.indexOf(n));
     return { frames: fs, lines: fs.map(f => 100 + f), weight, thread: thread ?? 0 };
   });
-  return { unit: 'samples', stacks: list, threads: Array.from({ length: threadCount }, (_, i) => ({ id: String(i), name: `t${i}` })), totalWeight: list.reduce((a, x) => a + x.weight, 0) };
+  return { unit: 'samples', stacks: stackTableOf(list), threads: Array.from({ length: threadCount }, (_, i) => ({ id: String(i), name: `t${i}` })), totalWeight: list.reduce((a, x) => a + x.weight, 0) };
 }
 
 function profileOf(names: string[], samples: StackSamples, kinds: Frame['kind'][] = []): Profile {
@@ -131,7 +132,7 @@ describe('flame layout from hand-built stacks', () => {
 describe('flame layout invariants on random stacks', () => {
   const samples = randomSamples(11, 4000, 30, 9);
   const names = Array.from({ length: 30 }, (_, i) => `fn_${i}${i % 3 === 0 ? '_io' : ''}`);
-  const holdingMatch = (matches: Uint8Array) => samples.stacks.filter(s => s.frames.some(f => matches[f] === 1)).reduce((a, s) => a + s.weight, 0);
+  const holdingMatch = (matches: Uint8Array) => stackSamplesOf(samples.stacks).filter(s => s.frames.some(f => matches[f] === 1)).reduce((a, s) => a + s.weight, 0);
 
   for (const order of ['leftHeavy', 'timeOrder'] as const) {
     it(`${order}: roots sum to the total, children fit in their parents`, () => {

@@ -11,6 +11,7 @@ import type { Frame } from '../../src/core/profileModel';
 import { annotateSampledFile } from '../../src/core/sampleAnnotations';
 import { functionSampleStats, lineSampleStats } from '../../src/core/sampleStats';
 import { REPO_ROOT } from '../support/pythonForTests';
+import { stackSamplesOf } from '../../src/core/stackTable';
 
 const PERF_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'perf');
 const script313 = fs.readFileSync(path.join(PERF_FIXTURES, 'py313-jit-script.txt'), 'utf8');
@@ -100,7 +101,7 @@ describe('flame graph of a mixed (perf 3.13) profile, filtered', () => {
     const data = flameGraphData(py, { frameFilter: 'native' });
     assert.strictEqual(data.canFilterFrames, undefined);
     assert.strictEqual(data.request.frameFilter, 'all');
-    const tree = buildCallTree({ unit: 'samples', forEachStack: v => py.stacks!.stacks.forEach(s => v(s.frames, s.lines, s.frames.length, s.weight)) });
+    const tree = buildCallTree({ unit: 'samples', forEachStack: v => stackSamplesOf(py.stacks!.stacks).forEach(s => v(s.frames, s.lines, s.frames.length, s.weight)) });
     assert.strictEqual(data.panes[0].width.filter((_, i) => data.panes[0].depth[i] === 0).reduce((a, b) => a + b, 0), tree.totalWeight[CALL_TREE_ROOT]);
   });
 });

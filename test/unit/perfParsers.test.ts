@@ -8,6 +8,7 @@ import { parsePerfScript } from '../../src/core/perfScript';
 import { ProfileFormatError } from '../../src/core/profileErrors';
 import type { Profile } from '../../src/core/profileModel';
 import { REPO_ROOT } from '../support/pythonForTests';
+import { stackSamplesOf } from '../../src/core/stackTable';
 
 /** Real outputs of perf 6.1 and CPython 3.12/3.13 on the regex/dict workload (scripts/make-perf-fixtures.sh). */
 const PERF_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'perf');
@@ -23,7 +24,7 @@ function blocks(script: string): string[][] {
 /** Each sample as `root;...;leaf` of `name@file` (kind-independent), to compare two readings. */
 function collapsed(p: Profile): string[] {
   const out: string[] = [];
-  for (const s of p.stacks!.stacks) {
+  for (const s of stackSamplesOf(p.stacks!.stacks)) {
     const key = s.frames.map(f => `${p.frames[f].name}@${p.frames[f].file}`).join(';');
     for (let i = 0; i < s.weight; i++) out.push(key);
   }
@@ -139,10 +140,10 @@ describe('perf script → profile', () => {
         if (!full && fn === 'main') continue; // 3.12 + DWARF: only the innermost Python frame
         assert.ok(index >= 0, fn);
         assert.strictEqual(profile.frames[index].kind, 'python');
-        const ours = profile.stacks!.stacks.filter(s => s.frames.includes(index)).reduce((n, s) => n + s.weight, 0);
+        const ours = stackSamplesOf(profile.stacks!.stacks).filter(s => s.frames.includes(index)).reduce((n, s) => n + s.weight, 0);
         assert.strictEqual(ours, refCount, `${fn}: samples on the stack`);
       }
-      const under = (py: string, c: RegExp) => profile.stacks!.stacks.some(s => {
+      const under = (py: string, c: RegExp) => stackSamplesOf(profile.stacks!.stacks).some(s => {
         const at = s.frames.findIndex(f => profile.frames[f].name === py);
         return at >= 0 && s.frames.slice(at + 1).some(f => c.test(profile.frames[f].name) && profile.frames[f].kind === 'native');
       });
@@ -151,7 +152,7 @@ describe('perf script → profile', () => {
       assert.ok(under('dict_churn', /dict/i));
       if (full) {
         const main = profile.frames.findIndex(f => f.name === 'main' && f.file.endsWith(WORKLOAD));
-        assert.ok(profile.stacks!.stacks.some(s => s.frames.indexOf(main) >= 0 && s.frames.indexOf(main) < s.frames.findIndex(f => profile.frames[f].name === 'count_words')),
+        assert.ok(stackSamplesOf(profile.stacks!.stacks).some(s => s.frames.indexOf(main) >= 0 && s.frames.indexOf(main) < s.frames.findIndex(f => profile.frames[f].name === 'count_words')),
           'main is a caller of count_words (full stacks on 3.13)');
       }
       assert.ok(profile.frames.some(f => f.kind === 'kernel'), 'kernel frames');

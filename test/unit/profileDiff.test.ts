@@ -4,6 +4,7 @@ import { deltaLensText, diffTableMarkdown, signedPercent } from '../../src/core/
 import { DiffKindError, diffProfiles } from '../../src/core/profileDiff';
 import type { Frame, FunctionStats, Profile } from '../../src/core/profileModel';
 import { randomSamples } from '../support/randomStacks';
+import { stackTableOf } from '../../src/core/stackTable';
 
 const METADATA: Profile['metadata'] = {
   tool: 'test', python: { version: '3.12.1', implementation: 'CPython', executable: '' }, platform: 'linux', argv: [], cwd: '/w',
@@ -83,7 +84,7 @@ describe('profile diff', () => {
     const frames: Frame[] = ['main', 'work', 'inc'].map((name, i) => ({ name, file: '/w/a.py', line: i + 1, kind: 'python' }));
     const stacksOf = (counts: [number[], number][]) => ({
       unit: 'samples' as const, threads: [], totalWeight: counts.reduce((s, [, w]) => s + w, 0),
-      stacks: counts.map(([f, weight]) => ({ frames: f, lines: f.map(() => 1), weight, thread: -1 })),
+      stacks: stackTableOf(counts.map(([f, weight]) => ({ frames: f, lines: f.map(() => 1), weight, thread: -1 }))),
     });
     const base: Profile = { source: 'py-spy', metadata: METADATA, frames, functions: [], totalSeconds: 0, stacks: stacksOf([[[0, 1, 2], 50], [[0, 1], 50]]) };
     const now: Profile = { source: 'py-spy', metadata: METADATA, frames, functions: [], totalSeconds: 0, stacks: stacksOf([[[0, 1, 2], 100], [[0, 1], 300]]) };

@@ -12,12 +12,13 @@ import { DERIVED_PROFILE_NOTE, speedscopeOfProfile, speedscopeText } from '../..
 import { speedscopeWeighting } from '../../src/core/speedscopeWeights';
 import { REPO_ROOT } from '../support/pythonForTests';
 import { reopenCollapsed, reopenSpeedscope, sampleFigures } from '../support/sampleFigures';
+import { stackSamplesOf, stackTableOf } from '../../src/core/stackTable';
 
 /** Threads as (id, name) with their sample totals, sorted. */
 function threadTotals(p: Profile): string[] {
   const s = p.stacks!;
   const totals = new Map<number, number>();
-  for (const x of s.stacks) totals.set(x.thread, (totals.get(x.thread) ?? 0) + x.weight);
+  for (const x of stackSamplesOf(s.stacks)) totals.set(x.thread, (totals.get(x.thread) ?? 0) + x.weight);
   return [...totals].map(([t, w]) => `${t < 0 ? '-' : `${s.threads[t].id}|${s.threads[t].name}`}=${w}`).sort();
 }
 
@@ -211,7 +212,7 @@ describe('collapsed export: frame texts the parser reads back', () => {
         { name: 'two\nlines', file: '/w/a.py', line: 9, kind: 'python' },
         { name: 'native_thing', file: '', line: 0, kind: 'native' },
       ],
-      stacks: { unit: 'samples', threads: [], totalWeight: 5, stacks: [{ frames: [0, 1, 2], lines: [4, 10, 0], weight: 5, thread: -1 }] },
+      stacks: { unit: 'samples', threads: [], totalWeight: 5, stacks: stackTableOf([{ frames: [0, 1, 2], lines: [4, 10, 0], weight: 5, thread: -1 }]) },
     };
     const text = collapsedText(p, 'x');
     assert.strictEqual(text.split('\n')[1], 'odd,name (/w/a.py:4);two lines (/w/a.py:10);native_thing 5');

@@ -3,6 +3,7 @@ import { parseRunMetadata } from '../../src/core/cprofileResult';
 import type { Profile, RunMetadata } from '../../src/core/profileModel';
 import { runDetailsMarkdown } from '../../src/core/runDetails';
 import { comparisonWarnings, profileWarnings } from '../../src/core/runWarnings';
+import { emptyStackTable, stackTableOf } from '../../src/core/stackTable';
 
 const OLD_METADATA = {
   tool: 'cProfile', python: { version: '3.11.7', implementation: 'CPython', executable: '/py', debugBuild: false, optimizeLevel: 0 },
@@ -22,7 +23,7 @@ const meta = (over: Partial<RunMetadata> = {}, python: Partial<RunMetadata['pyth
 };
 const profileOf = (metadata: RunMetadata, samples?: number): Profile => ({
   source: samples === undefined ? 'cProfile' : 'py-spy', metadata, frames: [], functions: [], totalSeconds: 1,
-  ...(samples === undefined ? {} : { stacks: { unit: 'samples' as const, stacks: [], threads: [], totalWeight: samples } }),
+  ...(samples === undefined ? {} : { stacks: { unit: 'samples' as const, stacks: emptyStackTable(), threads: [], totalWeight: samples } }),
 });
 
 describe('run metadata', () => {
@@ -70,8 +71,8 @@ describe('run warnings', () => {
   it('warns when a py-spy profile is mostly under importlib', () => {
     const frames = [{ name: '<module>', file: '/w/a.py', line: 1, kind: 'python' as const },
       { name: '_find_and_load', file: '<frozen importlib._bootstrap>', line: 1165, kind: 'python' as const }];
-    const stacks = (imp: number, rest: number) => ({ unit: 'samples' as const, threads: [], totalWeight: imp + rest, stacks: [
-      { frames: [0, 1], lines: [1, 1], weight: imp, thread: -1 }, { frames: [0], lines: [2], weight: rest, thread: -1 }] });
+    const stacks = (imp: number, rest: number) => ({ unit: 'samples' as const, threads: [], totalWeight: imp + rest, stacks: stackTableOf([
+      { frames: [0, 1], lines: [1, 1], weight: imp, thread: -1 }, { frames: [0], lines: [2], weight: rest, thread: -1 }]) });
     const p = (imp: number, rest: number): Profile => ({ ...profileOf(meta()), source: 'py-spy', frames, stacks: stacks(imp, rest) });
     assert.deepStrictEqual(profileWarnings(p(101, 99)).map(w => w.kind), ['importDominated']);
     assert.match(profileWarnings(p(101, 99))[0].message, /^51% of the run is under import machinery/);

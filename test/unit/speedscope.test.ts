@@ -5,6 +5,7 @@ import { ProfileFormatError } from '../../src/core/profileErrors';
 import { functionSampleStats } from '../../src/core/sampleStats';
 import { parseSpeedscope } from '../../src/core/speedscope';
 import { REPO_ROOT } from '../support/pythonForTests';
+import { stackSamplesOf } from '../../src/core/stackTable';
 
 const fixture = (name: string): string =>
   fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'pyspy', name), 'utf8');
@@ -43,7 +44,7 @@ describe('speedscope (py-spy --format speedscope): a real py-spy output', () => 
     json.profiles.forEach(profile => {
       const tid = /^Thread (\d+)/.exec(profile.name)![1];
       const index = p.stacks!.threads.findIndex(t => t.id === tid);
-      const got = p.stacks!.stacks.filter(s => s.thread === index).reduce((n, s) => n + s.weight, 0);
+      const got = stackSamplesOf(p.stacks!.stacks).filter(s => s.thread === index).reduce((n, s) => n + s.weight, 0);
       assert.strictEqual(got, profile.samples.length, profile.name);
     });
   });
@@ -116,7 +117,7 @@ describe('speedscope: forms py-spy writes under --threads, --subprocesses and --
     ]);
     assert.deepStrictEqual(p.frames.map(f => [f.name, f.kind, f.line]),
       [['<module>', 'python', 5], ['work', 'python', 3], ['gc_collect_main', 'native', 0]]);
-    assert.deepStrictEqual(p.stacks!.stacks.map(s => [s.thread, s.frames, s.lines, s.weight]), [
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks).map(s => [s.thread, s.frames, s.lines, s.weight]), [
       [0, [0, 1], [5, 4], 2], [0, [0, 1, 2], [5, 3, 0], 1], [1, [0, 1], [5, 4], 1], [1, [], [], 1],
     ]);
     assert.strictEqual(p.stacks!.totalWeight, 5);
@@ -173,6 +174,6 @@ describe('speedscope: forms py-spy writes under --threads, --subprocesses and --
     assert.throws(() => parseSpeedscope(JSON.stringify(twoProfiles)), /profiles\[0\]\.samples\[1\]\[2\] is not an index/);
     // -0 is index 0: the same stack as [0].
     const negativeZero = parseSpeedscope(JSON.stringify({ shared: { frames }, profiles: [sampled('Thread 1 ""', [[0], [0]])] }).replace('[[0]', '[[-0]'));
-    assert.deepStrictEqual(negativeZero.stacks!.stacks.map(s => [s.frames, s.weight]), [[[0], 2]]);
+    assert.deepStrictEqual(stackSamplesOf(negativeZero.stacks!.stacks).map(s => [s.frames, s.weight]), [[[0], 2]]);
   });
 });

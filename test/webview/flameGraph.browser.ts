@@ -23,6 +23,7 @@ import { runBrowserTests, runSuiteAsMain } from '../harness/browserSuite';
 import { serveAppPage } from './appPage';
 import type { Theme } from './vscodeThemes';
 import type { Counts } from '../harness/mochaCounts';
+import { stackTableOf } from '../../src/core/stackTable';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..'); // out/test/webview -> repo
 const ORIGIN = 'http://flamegraph.test';
@@ -65,7 +66,7 @@ function sampledProfile(): Profile {
   ];
   return {
     source: 'py-spy', metadata: METADATA, frames, functions: [], totalSeconds: 1,
-    stacks: { unit: 'samples', stacks, threads: [{ id: '0x7f01', name: 'MainThread' }, { id: '0x7f02', name: 'worker-1' }], totalWeight: 100, rateHz: 100 },
+    stacks: { unit: 'samples', stacks: stackTableOf(stacks), threads: [{ id: '0x7f01', name: 'MainThread' }, { id: '0x7f02', name: 'worker-1' }], totalWeight: 100, rateHz: 100 },
   };
 }
 
@@ -109,7 +110,7 @@ export function syntheticSampledProfile(stackCount: number, seed = 1234): Profil
   }
   return {
     source: 'py-spy', metadata: METADATA, frames, functions: [], totalSeconds: 0,
-    stacks: { unit: 'samples', stacks, threads: [{ id: '1', name: 'MainThread' }], totalWeight: stacks.reduce((a, s) => a + s.weight, 0) },
+    stacks: { unit: 'samples', stacks: stackTableOf(stacks), threads: [{ id: '1', name: 'MainThread' }], totalWeight: stacks.reduce((a, s) => a + s.weight, 0) },
   };
 }
 

@@ -5,6 +5,7 @@ import { ProfileFormatError } from '../../../src/core/profileErrors';
 import type { Profile } from '../../../src/core/profileModel';
 import { describeParserFuzz, FUZZ_SEED, readFixture } from './parserProperties';
 import { assertProfileIndices } from './profileChecks';
+import { stackSamplesOf } from '../../../src/core/stackTable';
 
 const OPTIONS = { rateHz: 100 };
 
@@ -87,22 +88,22 @@ describe('collapsed stacks: the byte-level fast path reads every line as the lin
     ];
     for (const text of texts) {
       const model = parseBothWays(text);
-      assert.ok(model.stacks!.stacks.length >= 2, text);
+      assert.ok(stackSamplesOf(model.stacks!.stacks).length >= 2, text);
     }
     // `g(x.py:3)` and `g(x.py:4)` are two bare names, without lines (the line reader used to take the second for
     // the first, at line 4).
     const p = parseBothWays(texts[0]);
     assert.deepStrictEqual(p.frames.map(f => f.name), ['f', 'g(x.py:3)', 'g(x.py:4)']);
-    assert.deepStrictEqual(p.stacks!.stacks.map(s => s.lines), [[3, 0], [5, 0]]);
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks).map(s => s.lines), [[3, 0], [5, 0]]);
   });
 
   it('stacks deeper than the fast path\'s first buffers (256 frames), then shorter and declined lines', () => {
     const deep = (n: number) => Array.from({ length: n }, (_, i) => `f${i % 90} (m${i % 7}.py:${i + 1})`).join(';');
     const text = `${deep(600)} 3\n${deep(257)} 2\nf0 (m0.py:9) 1\nthread (5);${deep(270)} 4\n${deep(256)} 1\n`;
     const model = parseBothWays(text);
-    assert.deepStrictEqual(model.stacks!.stacks.map(s => s.frames.length), [600, 257, 1, 270, 256]);
-    assert.deepStrictEqual(model.stacks!.stacks[0].lines.slice(595), [596, 597, 598, 599, 600]);
-    assert.deepStrictEqual(model.stacks!.stacks.map(s => s.weight), [3, 2, 1, 4, 1]);
+    assert.deepStrictEqual(stackSamplesOf(model.stacks!.stacks).map(s => s.frames.length), [600, 257, 1, 270, 256]);
+    assert.deepStrictEqual(stackSamplesOf(model.stacks!.stacks)[0].lines.slice(595), [596, 597, 598, 599, 600]);
+    assert.deepStrictEqual(stackSamplesOf(model.stacks!.stacks).map(s => s.weight), [3, 2, 1, 4, 1]);
   });
 
   it('30,000 distinct frame texts of every length from 1 to 70 bytes (its tables, key store and memory grow mid-file)', () => {
@@ -116,8 +117,8 @@ describe('collapsed stacks: the byte-level fast path reads every line as the lin
     }
     const model = parseBothWays(lines.join('\n') + '\n');
     assert.strictEqual(model.frames.length, 30_000);
-    assert.strictEqual(model.stacks!.stacks.length, lines.length);
-    const again = model.stacks!.stacks[1];
+    assert.strictEqual(stackSamplesOf(model.stacks!.stacks).length, lines.length);
+    const again = stackSamplesOf(model.stacks!.stacks)[1];
     assert.deepStrictEqual(again.frames, [0, 1, 2]);
     assert.deepStrictEqual(again.lines, [7, 0, 0]);
   });

@@ -11,12 +11,17 @@ export function assertProfileIndices(profile: Profile): void {
   }
   if (profile.stacks) {
     const threads = profile.stacks.threads.length;
-    for (const s of profile.stacks.stacks) {
-      for (const i of s.frames) inFrames(i, 'stacks[].frames[]');
-      assert.strictEqual(s.lines.length, s.frames.length, 'one line per stack position');
-      assert.ok(s.thread >= -1 && s.thread < threads, `stack thread ${s.thread} of ${threads}`);
-      assert.ok(s.weight >= 0, `stack weight ${s.weight}`);
-    }
+    const t = profile.stacks.stacks;
+    assert.strictEqual(t.starts.length, t.length + 1, 'one start per stack, and the end');
+    assert.strictEqual(t.starts[0], 0, 'the first stack starts at 0');
+    assert.strictEqual(t.starts[t.length], t.frames.length, 'the last stack ends at the end of the frames');
+    for (let i = 0; i < t.length; i++) assert.ok(t.starts[i] <= t.starts[i + 1], `stack ${i} ends before it starts`);
+    assert.strictEqual(t.lines.length, t.frames.length, 'one line per stack position');
+    assert.strictEqual(t.weights.length, t.length, 'one weight per stack');
+    assert.strictEqual(t.threads.length, t.length, 'one thread per stack');
+    for (const i of t.frames) inFrames(i, 'stacks.frames[]');
+    for (const thread of t.threads) assert.ok(thread >= -1 && thread < threads, `stack thread ${thread} of ${threads}`);
+    for (const weight of t.weights) assert.ok(weight >= 0, `stack weight ${weight}`);
   }
   for (const f of profile.lineTimings?.functions ?? []) inFrames(f.frameIndex, 'lineTimings.functions[].frameIndex');
 }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { parseCollapsedStacks, parseCollapsedStacksLineByLine } from '../../../src/core/collapsedStacks';
 import { readCollapsedFile } from '../../../src/runners/collapsedFileRead';
 import { loadProfileFile } from '../../../src/runners/profileFile';
+import { stackSamplesOf } from '../../../src/core/stackTable';
 
 const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/pyspy');
 
@@ -28,7 +29,7 @@ describe('readCollapsedFile: a collapsed file read straight into the fast path\'
     const content = await loadProfileFile({ path: file });
     assert.ok(content.kind === 'profile');
     const profile = content.profile;
-    assert.deepStrictEqual(profile.stacks!.stacks.map(s => [s.frames.map(f => profile.frames[f].name), s.lines, s.weight]),
+    assert.deepStrictEqual(stackSamplesOf(profile.stacks!.stacks).map(s => [s.frames.map(f => profile.frames[f].name), s.lines, s.weight]),
       [[['main', 'f'], [3, 9], 5], [['main'], [4], 2]]);
     assert.strictEqual(profile.stacks!.rateHz, 250);
   });

@@ -9,6 +9,7 @@ import { loadPerfProfile, PerfCapabilities, planPerf, probePerf, runPerfRecord, 
 import { withoutRunnerFrames } from '../../../src/runners/pyspy';
 import { newestPyenvPython } from '../../support/pyenvPython';
 import { REPO_ROOT, RUNNER_ROOT } from '../../support/pythonForTests';
+import { stackSamplesOf } from '../../../src/core/stackTable';
 
 const WORKLOAD = path.join(REPO_ROOT, 'test', 'fixtures', 'perf', 'regex_dict_workload.py');
 
@@ -90,7 +91,7 @@ for (const family of ['3.12', '3.13']) {
         assert.strictEqual(frames[0].line, defLine(fn));
       }
       const index = (name: string) => profile.frames.findIndex(f => f.name === name && f.file === WORKLOAD);
-      const under = (py: string, c: RegExp) => profile.stacks!.stacks.filter(s => {
+      const under = (py: string, c: RegExp) => stackSamplesOf(profile.stacks!.stacks).filter(s => {
         const at = s.frames.indexOf(index(py));
         return at >= 0 && s.frames.slice(at + 1).some(f => profile.frames[f].kind === 'native' && c.test(profile.frames[f].name));
       }).reduce((n, s) => n + s.weight, 0);
@@ -99,7 +100,7 @@ for (const family of ['3.12', '3.13']) {
       assert.ok(under('dict_churn', /dict/i) > 0, 'dict code under dict_churn');
       if (family === '3.13') {
         const main = index('main');
-        assert.ok(main >= 0 && profile.stacks!.stacks.some(s => s.frames.includes(main) && s.frames.includes(index('count_words'))),
+        assert.ok(main >= 0 && stackSamplesOf(profile.stacks!.stacks).some(s => s.frames.includes(main) && s.frames.includes(index('count_words'))),
           'main above count_words: full stacks with perf_jit');
       }
       // Perf's samples, all accounted: the runner's own samples are the only ones removed.
@@ -157,7 +158,7 @@ describe('perf: the runner\'s frames', () => {
       `\t11 py::main:${runner}/__main__.py (/tmp/perf-1.map)`, ''].join('\n');
     const { profile } = parsePerfScript(text);
     const cut = withoutRunnerFrames(withoutRunnerExec(profile, runner), runner);
-    assert.deepStrictEqual(cut.stacks!.stacks[0].frames.map(f => cut.frames[f].name),
+    assert.deepStrictEqual(stackSamplesOf(cut.stacks!.stacks)[0].frames.map(f => cut.frames[f].name),
       ['<module>', '_PyEval_EvalFrameDefault', 'work', '_PyEval_EvalFrameDefault', 'sre_search']);
   });
 });

@@ -17,6 +17,7 @@ import { loadPySpyProfile, runPySpyRecord } from '../../../src/runners/pyspy';
 import { pySpyForTests } from '../../support/pySpyForTests';
 import { pythonJson, RUNNER_ROOT, testPython, WORKLOADS } from '../../support/pythonForTests';
 import { sampleFigures } from '../../support/sampleFigures';
+import { emptyStackTable } from '../../../src/core/stackTable';
 
 /**
  * Profile files made by the real tools (the cprofile runner, py-spy, python -X importtime), opened the way the
@@ -166,7 +167,7 @@ describe('profile files from the cprofile runner (calls.py): open, export, open 
 
   it('a py-spy run has no .prof to export, and says so', async () => {
     const { profile } = await run();
-    const result = await exportRun({ ...profile, source: 'py-spy', functions: [], stacks: { unit: 'samples', stacks: [], threads: [], totalWeight: 0 } },
+    const result = await exportRun({ ...profile, source: 'py-spy', functions: [], stacks: { unit: 'samples', stacks: emptyStackTable(), threads: [], totalWeight: 0 } },
       undefined, { runId: 'r', format: 'pstats', path: path.join(await tmpDir(), 'x.prof'), name: 'x' });
     assert.ok(!result.ok && /pstats export copies the \.prof that cProfile wrote, and this is a py-spy run/.test(result.error), JSON.stringify(result));
   });

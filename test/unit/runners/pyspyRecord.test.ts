@@ -59,6 +59,7 @@ for profile in data["profiles"]:
             selfs[keys[-1]] = selfs.get(keys[-1], 0) + 1
 print(json.dumps({"total": totals, "self": selfs, "samples": samples}))
 `;
+import { stackSamplesOf } from '../../../src/core/stackTable';
 
 interface Reference { total: Record<string, number>; self: Record<string, number>; samples: number }
 
@@ -151,7 +152,7 @@ describe('py-spy for real: calls.py launched through the runner, --format raw', 
     }
     // A sample can also land in the interpreter's shutdown after the script returned (threading._shutdown, seen in
     // CI-like runs): every stack through the workload starts at its <module>, with nothing of the runner above it.
-    for (const s of profile.stacks!.stacks) {
+    for (const s of stackSamplesOf(profile.stacks!.stacks)) {
       if (s.frames.some(f => profile.frames[f].file === calls)) assert.deepStrictEqual([profile.frames[s.frames[0]].name, profile.frames[s.frames[0]].file], ['<module>', calls]);
     }
     const lines: Record<string, [number, number]> = { '<module>': [1, 21], main: [15, 17], work: [8, 12], inc: [4, 5] };
@@ -190,7 +191,7 @@ describe('py-spy for real: a module target (-m calls, as a launch configuration 
       assert.strictEqual(ours.self[key] ?? 0, reference.self[key] ?? 0, name);
     }
     // As above: a sample in the interpreter's shutdown (threading._shutdown, seen here) is not under the module.
-    for (const st of profile.stacks!.stacks) {
+    for (const st of stackSamplesOf(profile.stacks!.stacks)) {
       if (st.frames.some(f => profile.frames[f].file === calls)) assert.deepStrictEqual([profile.frames[st.frames[0]].name, profile.frames[st.frames[0]].file], ['<module>', calls]);
     }
     assert.strictEqual(profile.metadata.script, calls);
@@ -557,7 +558,7 @@ describe('the runner\'s frames leave a launch\'s stacks', () => {
       ' 1',
     ].join('\n');
     const p = withoutRunnerFrames(parseCollapsedStacks(text, { rateHz: 100 }), R);
-    assert.deepStrictEqual(p.stacks!.stacks.map(s => [s.frames.map(f => p.frames[f].name), s.lines, s.weight]), [
+    assert.deepStrictEqual(stackSamplesOf(p.stacks!.stacks).map(s => [s.frames.map(f => p.frames[f].name), s.lines, s.weight]), [
       [['<module>', 'work'], [21, 11], 5], [['_bootstrap', 'worker'], [1030, 30], 3], [[], [], 1],
     ]);
     assert.deepStrictEqual(p.frames.map(f => f.name), ['<module>', 'work', '_bootstrap', 'worker']);

@@ -3,6 +3,7 @@ import { placeholderMetadata } from '../../../src/core/collapsedStacks';
 import type { Profile } from '../../../src/core/profileModel';
 import { estimateProfileBytes } from '../../../src/core/profileSize';
 import { ProfileStore, ProfileTooLargeError } from '../../../src/server/profileStore';
+import { stackTableOf } from '../../../src/core/stackTable';
 
 /** A sampled profile of `stacks` distinct stacks, each `depth` frames deep: its size grows with both. */
 function sampledProfile(stacks: number, depth = 10): Profile {
@@ -11,9 +12,9 @@ function sampledProfile(stacks: number, depth = 10): Profile {
     source: 'py-spy', metadata: placeholderMetadata(), frames, functions: [], totalSeconds: 0,
     stacks: {
       unit: 'samples', threads: [], totalWeight: stacks,
-      stacks: Array.from({ length: stacks }, (_, s) => ({
+      stacks: stackTableOf(Array.from({ length: stacks }, (_, s) => ({
         frames: Array.from({ length: depth }, (_, i) => (i + s) % depth), lines: Array(depth).fill(1), weight: 1, thread: -1,
-      })),
+      }))),
     },
   };
 }
