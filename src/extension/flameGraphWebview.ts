@@ -4,11 +4,12 @@ import type { FlameGraphData, FlameGraphRequest, FromFlameGraph, ToFlameGraph } 
 import type { FlameGraphSummaryMessage } from '../protocol/flameGraphSummary';
 import type { SerializedFlameGraph } from '../protocol/serverRequests';
 import { openSourceAt } from './sourceNavigation';
+import { defaultTempRoot } from '../runners/tempRoot';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /**
  * Answers a flame graph request, or undefined when there is nothing to show. The language server's answers come
- * encoded (SerializedFlameGraph) and are passed on to the webview as bytes, never parsed here.
+ * encoded (SerializedFlameGraph): a file the webview fetches, or bytes passed on to it; never parsed here.
  */
 export type FlameGraphDataProvider = (request: FlameGraphRequest) => Promise<FlameGraphData | SerializedFlameGraph | undefined>;
 
@@ -40,7 +41,8 @@ export class FlameGraphWebview implements vscode.Disposable {
     private readonly options: FlameGraphWebviewOptions = {},
   ) {
     this.request = { ...DEFAULT_FLAME_GRAPH_REQUEST, ...options.request };
-    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
+    // The temporary root too: the server writes each graph there as a file, which the page fetches (flameGraphFiles.ts).
+    panel.webview.options = { enableScripts: true, localResourceRoots: [...webviewRoots(extensionUri), vscode.Uri.file(defaultTempRoot())] };
     panel.webview.html = flameGraphHtml(panel.webview, extensionUri);
     this.subscription = panel.webview.onDidReceiveMessage((msg: FromFlameGraph) => this.onMessage(msg));
   }
@@ -69,7 +71,8 @@ export class FlameGraphWebview implements vscode.Disposable {
     try {
       const data = await this.getData(this.request);
       message = !data ? { type: 'empty', message: this.emptyMessage() }
-        : 'jsonBase64' in data ? { type: 'dataJson', utf8: utf8OfBase64(data.jsonBase64) } : { type: 'data', data };
+        : 'file' in data ? { type: 'dataUrl', url: this.panel.webview.asWebviewUri(vscode.Uri.file(data.file)).toString() }
+          : 'jsonBase64' in data ? { type: 'dataJson', utf8: utf8OfBase64(data.jsonBase64) } : { type: 'data', data };
       if (data) this.request = data.request;
     } catch (e) {
       message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
@@ -123,5 +126,5 @@ function utf8OfBase64(base64: string): Uint8Array {
 /** The flame graph app's page: the bundle and stylesheet under the shared CSP (webviewHtml.ts). */
 export function flameGraphHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   return webviewHtml(webview, extensionUri,
-    { bundle: 'flameGraph.js', stylesheet: 'flameGraph.css', title: 'Pyrometer flame graph', body: '<div id="app"></div>' });
+    { bundle: 'flameGraph.js', stylesheet: 'flameGraph.css', title: 'Pyrometer flame graph', body: '<div id="app"></div>', fetchesResources: true });
 }

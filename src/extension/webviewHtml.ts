@@ -8,6 +8,8 @@ export interface WebviewApp {
   readonly title: string;
   /** Fixed markup only: profile data reaches the page through messages, never through this string. */
   readonly body: string;
+  /** Whether the page may fetch() files the webview may load (connect-src): the flame graph fetches its data. */
+  readonly fetchesResources?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', app.stylesheet));
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';${app.fetchesResources ? ` connect-src ${webview.cspSource};` : ''}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
 <title>${app.title}</title></head>

@@ -3,9 +3,9 @@
  *
  * The webview asks for a view (top-down / inverted / sandwich, order, thread, merge by line) with 'request';
  * the extension answers with 'data' (flat arrays per pane + the frame table; see FlameGraphData in
- * core/flameLayout.ts), or with 'dataJson', the same as UTF-8 JSON when it comes from the language server: the
- * extension host forwards it without parsing it, and as bytes, which postMessage hands over without serializing
- * them (a string of megabytes was escaped twice on the way, ~60 ms of the extension host's time). Zoom, search, selection and orientation never leave the webview.
+ * core/flameLayout.ts), or with 'dataUrl', the same as a UTF-8 JSON file the language server wrote, which the page
+ * fetches: the extension host passes only its name on. 'dataJson' carries those bytes in the message when the server
+ * could not write the file (as bytes, which postMessage hands over without serializing them). Zoom, search, selection and orientation never leave the webview.
  */
 import type { FlameGraphData, FlameGraphRequest } from '../core/flameLayout';
 
@@ -16,6 +16,8 @@ export type ToFlameGraph =
   | { readonly type: 'data'; readonly data: FlameGraphData }
   /** The same, as the UTF-8 bytes of JSON.stringify(FlameGraphData). */
   | { readonly type: 'dataJson'; readonly utf8: Uint8Array }
+  /** The same bytes in a file, for the page to fetch (a webview URI): the extension host never holds them. */
+  | { readonly type: 'dataUrl'; readonly url: string }
   /** Nothing to show (no run yet, or a run without stacks or functions). */
   | { readonly type: 'empty'; readonly message: string }
   /** The request failed; what was shown stays. */

@@ -100,17 +100,24 @@ export interface FlameGraphParams {
   readonly runId?: string;
 }
 /**
- * A flame graph as encoded JSON, for the extension host to forward to the webview unparsed: a big profile's graph
- * is megabytes of arrays, and parsing it there (then serializing it again for postMessage) blocked the editor.
- * Base64 rather than JSON text: it reaches the extension host as a string without escapes (cheap to read out of
- * the message) and becomes the bytes postMessage hands over with one native decode.
+ * A flame graph for the extension host to forward unparsed: a big profile's graph is megabytes of arrays, and
+ * parsing it there (then serializing it again for postMessage) blocked the editor. Usually a file the webview
+ * fetches (server/flameGraphFiles.ts), so the extension host never holds the graph; when the server could not write
+ * the file, the JSON itself in base64 (it reaches the extension host as a string without escapes and becomes the
+ * bytes postMessage hands over with one native decode).
  */
-export interface SerializedFlameGraph {
-  /** The view the graph answers (data.request), the only part the extension host reads. */
-  readonly request: FlameGraphRequest;
-  /** The UTF-8 bytes of JSON.stringify(FlameGraphData), in base64. */
-  readonly jsonBase64: string;
-}
+export type SerializedFlameGraph =
+  | {
+    /** The view the graph answers (data.request), the only part the extension host reads. */
+    readonly request: FlameGraphRequest;
+    /** Absolute path of a file holding the UTF-8 bytes of JSON.stringify(FlameGraphData). */
+    readonly file: string;
+  }
+  | {
+    readonly request: FlameGraphRequest;
+    /** The UTF-8 bytes of JSON.stringify(FlameGraphData), in base64. */
+    readonly jsonBase64: string;
+  };
 /** null when no run is shown (or the asked run is not loaded), and for line timing runs (no stacks). */
 export type FlameGraphResult = SerializedFlameGraph | null;
 

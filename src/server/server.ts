@@ -30,7 +30,8 @@ import { filePathOf } from './documentAnnotations';
 import { DocumentAnnotations } from './documentAnnotations';
 import { megabytes, ProfileStore, ProfileTooLargeError, StoredRun } from './profileStore';
 import { exportRun } from './runExport';
-import { sweepStaleTempDirs } from '../runners/tempRoot';
+import { ownTempDir, sweepStaleTempDirs } from '../runners/tempRoot';
+import { FlameGraphFiles } from './flameGraphFiles';
 import { Comparison } from './comparison';
 import { runDetailsMarkdown } from '../core/runDetails';
 import { profileWarnings } from '../core/runWarnings';
@@ -205,13 +206,16 @@ connection.onRequest(Requests.functionTable, async (params: FunctionTableParams)
   return { runId: run.runId, label: run.label, source: run.profile.source, page: table.page(params.query) };
 });
 
+const flameGraphFiles = new FlameGraphFiles(() => ownTempDir());
+process.on('exit', () => flameGraphFiles.removeAll());
+
 connection.onRequest(Requests.flameGraph, async (params: FlameGraphParams): Promise<FlameGraphResult> => {
   const run = params.runId ? await storedRun(params.runId) : store.active();
   if (!run || run.profile.lineTimings || run.profile.memory || run.profile.events) return null;
   const data = run.flame.data(params.request);
   const diff = comparison.flameDiff(run.runId, data.frames.map(f => f.profileIndex), params.request.diffBy === 'self' ? 'self' : 'total');
   const shown = diff ? { ...data, request: { ...data.request, diffBy: diff.by }, diff } : data;
-  return { request: shown.request, jsonBase64: Buffer.from(JSON.stringify(shown), 'utf8').toString('base64') };
+  return flameGraphFiles.serialize(shown.request, shown);
 });
 
 connection.onRequest(Requests.exportRun, async (params: ExportRunParams): Promise<ExportRunResult> => {

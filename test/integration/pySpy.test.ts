@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import { spawn } from 'child_process';
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProfileCommandResult } from '../../src/extension/profileRun';
+import { defaultTempRoot } from '../../src/runners/tempRoot';
 import { hoverText, lensTitles, workspaceRoot } from './workspaceFixtures';
 
 function profileWithPySpy(file: string): Thenable<ProfileCommandResult | undefined> {
@@ -62,6 +63,7 @@ describe('Profile this script (py-spy), in the real editor', function () {
   });
 
   it('opens the flame graph beside the editor', async () => {
+    const since = Date.now();
     await vscode.commands.executeCommand('pyrometer.showFlameGraph');
     let labels: string[] = [];
     for (let i = 0; i < 50 && !labels.includes('Pyrometer: Flame Graph'); i++) {
@@ -69,6 +71,15 @@ describe('Profile this script (py-spy), in the real editor', function () {
       labels = vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => t.label);
     }
     assert.ok(labels.includes('Pyrometer: Flame Graph'), `tabs: ${labels}`);
+    // The graph goes to the page as a file the server wrote (the extension host only passes its name on).
+    let graphs: string[] = [];
+    for (let i = 0; i < 50 && graphs.length === 0; i++) {
+      await new Promise(r => setTimeout(r, 100));
+      graphs = flameGraphFiles().filter(f => statSync(f).mtimeMs >= since - 1000);
+    }
+    assert.ok(graphs.length > 0, `no flame-graph-*.json under ${defaultTempRoot()}`);
+    const graph = JSON.parse(readFileSync(graphs[graphs.length - 1], 'utf8')) as { panes?: unknown[]; frames?: { name: string }[] };
+    assert.ok(graph.panes && graph.panes.length > 0 && graph.frames?.some(f => f.name === 'parse'), 'the file holds the run\'s graph');
   });
 
   it('attaches to a running Python process and shows its samples', async () => {
@@ -97,3 +108,21 @@ describe('Profile this script (py-spy), in the real editor', function () {
     }
   });
 });
+
+/** The flame graph files the language server has written (server/flameGraphFiles.ts), oldest first. */
+function flameGraphFiles(): string[] {
+  const root = defaultTempRoot();
+  let owners: string[] = [];
+  try {
+    owners = readdirSync(root).map(d => path.join(root, d));
+  } catch {
+    return [];
+  }
+  return owners.flatMap(dir => {
+    try {
+      return readdirSync(dir).filter(f => /^flame-graph-\d+\.json$/.test(f)).map(f => path.join(dir, f));
+    } catch {
+      return [];
+    }
+  }).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+}

@@ -557,21 +557,43 @@ watchPixelRatio();
 
 // ---- messages
 
+// Each answer replaces the one before: a graph still being fetched when the next answer arrives is not shown.
+let answers = 0;
+
 window.addEventListener('message', (event: MessageEvent<ToFlameGraph | FlameGraphSummaryMessage>) => {
   const msg = event.data;
   if (!msg || typeof msg !== 'object') return;
-  if (msg.type === 'summary') showSummary(msg);
-  else if (msg.type === 'data') showData(msg.data);
-  else if (msg.type === 'dataJson') showData(JSON.parse(new TextDecoder().decode(msg.utf8)) as FlameGraphData);
-  else if (msg.type === 'empty') showMessage(msg.message);
-  else if (msg.type === 'error') {
-    document.body.classList.remove('loading');
-    if (data) request = data.request;
-    updateToolbar();
-    status.textContent = `Could not show the flame graph: ${msg.message}`;
-    if (!data) { placeholder.hidden = false; placeholder.textContent = status.textContent; }
+  if (msg.type === 'summary') {
+    showSummary(msg);
+    return;
   }
+  const answer = ++answers;
+  if (msg.type === 'data') showData(msg.data);
+  else if (msg.type === 'dataJson') showData(JSON.parse(new TextDecoder().decode(msg.utf8)) as FlameGraphData);
+  else if (msg.type === 'dataUrl') void fetchData(msg.url, answer);
+  else if (msg.type === 'empty') showMessage(msg.message);
+  else if (msg.type === 'error') showError(msg.message);
 });
+
+async function fetchData(url: string, answer: number): Promise<void> {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`its data could not be read (HTTP ${response.status} for ${url}). Show the flame graph again.`);
+    const bytes = await response.arrayBuffer();
+    if (answer === answers) showData(JSON.parse(new TextDecoder().decode(bytes)) as FlameGraphData);
+  } catch (e) {
+    if (answer === answers) showError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** The request failed: what was shown stays, with the reason in the status line. */
+function showError(message: string): void {
+  document.body.classList.remove('loading');
+  if (data) request = data.request;
+  updateToolbar();
+  status.textContent = `Could not show the flame graph: ${message}`;
+  if (!data) { placeholder.hidden = false; placeholder.textContent = status.textContent; }
+}
 
 updateToolbar();
 vscode.postMessage({ type: 'ready' });
