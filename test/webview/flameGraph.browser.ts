@@ -20,7 +20,7 @@ import type { FromFlameGraph, ToFlameGraph } from '../../src/protocol/flameGraph
 import { nodeBox, scrollHeight } from '../../src/webview/flameGraph/flameGeometry';
 import { seededRandom } from '../../bench/seededRandom';
 import { runBrowserTests, runSuiteAsMain } from '../harness/browserSuite';
-import { serveAppPage } from './appPage';
+import { type AppPageOptions, serveAppPage } from './appPage';
 import type { Theme } from './vscodeThemes';
 import type { Counts } from '../harness/mochaCounts';
 import { stackTableOf } from '../../src/core/stackTable';
@@ -139,12 +139,12 @@ export class FlameGraphPage {
     this.source = profile ? new FlameGraphSource(profile, `${path.basename(profile.metadata.script)} · ${profile.source}`) : null;
   }
 
-  static async open(browser: Browser, profile: Profile | null, options: { theme?: Theme; width?: number; height?: number; autoAnswer?: boolean } = {}): Promise<FlameGraphPage> {
+  static async open(browser: Browser, profile: Profile | null, options: { theme?: Theme; width?: number; height?: number; autoAnswer?: boolean; fetched?: AppPageOptions['fetched'] } = {}): Promise<FlameGraphPage> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1100, height: options.height ?? 560 }, deviceScaleFactor: 2 });
     const page = await context.newPage();
     const app = new FlameGraphPage(context, page, profile);
     const theme = options.theme ?? 'dark';
-    await serveAppPage(page, { origin: ORIGIN, app: 'flameGraph', theme, body: '<div id="app"></div>' }, app);
+    await serveAppPage(page, { origin: ORIGIN, app: 'flameGraph', theme, body: '<div id="app"></div>', fetched: options.fetched }, app);
     await page.exposeFunction('__pyrometerHost', (message: FromFlameGraph) => {
       app.posted.push(message);
       if (options.autoAnswer !== false) {
@@ -259,6 +259,32 @@ interface TestContext { readonly browser: Browser; readonly resultsDir: string; 
 interface BrowserTest { readonly name: string; run(ctx: TestContext, open: (profile: Profile | null, options?: Parameters<typeof FlameGraphPage.open>[2]) => Promise<FlameGraphPage>): Promise<void> }
 
 export const tests: BrowserTest[] = [
+  {
+    name: 'fetches a graph sent as a file, shows the latest answer when an earlier fetch ends after it, and says why a fetch failed',
+    async run(ctx, open) {
+      const source = new FlameGraphSource(sampledProfile(), 'app.py · py-spy');
+      const app = await open(null, {
+        autoAnswer: false,
+        fetched: {
+          '/graph-1.json': { body: JSON.stringify(source.data({})), delayMs: 800 },
+          '/graph-2.json': { body: JSON.stringify(source.data({ view: 'inverted' })) },
+          '/graph-3.json': { body: '', status: 404 },
+        },
+      });
+      const status = () => app.text('.status');
+      await app.send({ type: 'dataUrl', url: `${ORIGIN}/graph-1.json` });
+      await app.send({ type: 'dataUrl', url: `${ORIGIN}/graph-2.json` });
+      await app.page.waitForFunction(() => /samples/.test(document.querySelector('.status')?.textContent ?? ''));
+      await new Promise(resolve => setTimeout(resolve, 1200)); // the first fetch has ended by now
+      assert.match(await status(), /100 samples, 1\.00 s, inverted, all threads/);
+      assert.ok((await app.drawn()).includes('inc'));
+      assert.deepStrictEqual(app.errors, []);
+      await app.send({ type: 'dataUrl', url: `${ORIGIN}/graph-3.json` });
+      await app.page.waitForFunction(() => /Could not show/.test(document.querySelector('.status')?.textContent ?? ''));
+      assert.match(await status(), /^Could not show the flame graph: its data could not be read \(HTTP 404 for http:\/\/flamegraph\.test\/graph-3\.json\)/);
+      assert.ok((await app.drawn()).includes('inc'), 'what was shown stays');
+    },
+  },
   {
     name: 'asks for data when ready and draws the frames as text on the canvas',
     async run(ctx, open) {
