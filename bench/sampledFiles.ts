@@ -40,6 +40,11 @@ function uniqueStacks(uniqueStacks: number, vocabularySize: number, seed: number
   return stacks;
 }
 
+/** Writes syntheticCollapsed(samples, stackCount) to `file` (run in a child process by the editor bench). */
+export function writeSyntheticCollapsed(file: string, samples: number, stackCount: number): void {
+  writeFileSync(file, syntheticCollapsed(Number(samples), Number(stackCount)));
+}
+
 /** py-spy raw output: `uniqueStacks` lines whose counts sum to `samples`. */
 export function syntheticCollapsed(samples: number, stackCount: number, seed = 7): string {
   const random = seededRandom(seed + 1);
