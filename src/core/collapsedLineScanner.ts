@@ -1,5 +1,7 @@
 import { COLLAPSED_LINES_WASM } from './collapsedLinesWasm';
 import { onFirstUse } from './onFirstUse';
+import type { StackTable } from './profileModel';
+import type { StackStore } from './stackTable';
 
 /**
  * The fast path of the collapsed-stacks reader: the WebAssembly module compiled from src/wasm/collapsedLines.ts reads
@@ -26,14 +28,24 @@ interface CollapsedLinesExports {
   readonly memory: WebAssembly.Memory;
   allocInput(length: number): number;
   resultsAt(): number;
-  read(start: number): number;
+  run(start: number): number;
   resume(): number;
   addFrame(from: number, to: number, colon: number, frame: number, lineIsSuffix: boolean): void;
+  appendFrame(frame: number, line: number): void;
+  endStack(weight: number, thread: number): void;
+  stackCount(): number;
+  positionCount(): number;
+  startsAt(): number;
+  weightsAt(): number;
+  threadsAt(): number;
+  framesAt(): number;
+  linesAt(): number;
+  total(): number;
   hashOfInput(from: number, to: number): number;
 }
 
 /** The slots of the module's results, as it exports them. */
-const RESULT_SLOT_NAMES = ['LINE_START', 'LINE_END', 'NEXT_LINE', 'FRAME_COUNT', 'FRAMES_AT', 'LINES_AT', 'NEW_FROM', 'NEW_TO', 'NEW_COLON', 'RESULT_SLOTS'] as const;
+const RESULT_SLOT_NAMES = ['LINE_START', 'LINE_END', 'NEXT_LINE', 'NEW_FROM', 'NEW_TO', 'NEW_COLON', 'LINE_NUMBER', 'RESULT_SLOTS'] as const;
 type ResultSlots = Readonly<Record<typeof RESULT_SLOT_NAMES[number], number>>;
 
 function resultSlots(exports: WebAssembly.Exports): ResultSlots {
@@ -49,25 +61,26 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export class CollapsedLineScanner {
+/**
+ * The module's instance over one input. It is also the store of the profile's stacks (StackStore): plain lines go
+ * into its columns as it reads them, the stacks of the lines JavaScript reads are appended in between, and
+ * stackTable() copies the columns out at the end.
+ */
+export class CollapsedLineScanner implements StackStore {
   private readonly exports: CollapsedLinesExports;
   private readonly slots: ResultSlots;
   private readonly inputAt: number;
   private readonly inputLength: number;
   private inputView!: Uint8Array;
   private results!: Float64Array;
-  private int32s!: Int32Array;
-  private float64s!: Float64Array;
 
-  /** The line last read: input offsets of its start and its newline (the input's length for a last line without). */
+  /** The line to read in JavaScript: input offsets of its start and its newline (the input's length for a last line without). */
   lineStart = 0;
   lineEnd = 0;
-  /** Where the next line starts. */
+  /** Where the line after it starts. */
   next = 0;
-  /** How many frames the last plain line had; frame(k) and line(k) read them, root first. */
-  frameCount = 0;
-  private framesAt = 0;
-  private linesAt = 0;
+  /** Its 1-based number in the input. */
+  lineNumber = 0;
 
   /**
    * A new instance of the module (dropped with this scanner) with room for `length` input bytes, which the caller
@@ -105,45 +118,70 @@ export class CollapsedLineScanner {
 
   /** The input, in the module's memory: a view that is replaced when the memory grows, so take it anew after a read. */
   get input(): Uint8Array {
+    if (this.inputView.length === 0 && this.inputLength > 0) this.refreshViews();
     return this.inputView;
   }
 
   /**
-   * Reads the line at input offset `start`: its sample count, NOT_PLAIN for a line the line reader must read, or
-   * END_OF_INPUT. Sets lineStart, lineEnd and next for every line. `resolve` is asked for each frame text
-   * input[from, to) seen for the first time (`colon`: where its `:LINE)` starts, or -1).
+   * Reads the lines from input offset `start`, every plain one into the stack columns, up to the first that the
+   * line reader must read: returns NOT_PLAIN with lineStart, lineEnd, next and lineNumber set for it (append its
+   * stack, then go on from `next`), or END_OF_INPUT. `resolve` is asked for each frame text input[from, to) seen for
+   * the first time (`colon`: where its `:LINE)` starts, or -1); declining one declines its line.
    */
-  read(start: number, resolve: (from: number, to: number, colon: number) => FrameResolution | undefined): number {
+  readPlainLines(start: number, resolve: (from: number, to: number, colon: number) => FrameResolution | undefined): number {
     const wasm = this.exports;
     let lastNew = -1;
-    for (let count = wasm.read(start); ; count = wasm.resume()) {
+    for (let answer = wasm.run(start); ; answer = wasm.resume()) {
       // A view's length drops to 0 when the module grew its memory (the old buffer is detached).
       if (this.results.length === 0) this.refreshViews();
-      if (count === END_OF_INPUT) return count;
+      if (answer === END_OF_INPUT) return answer;
       const results = this.results;
       const slots = this.slots;
       this.lineStart = results[slots.LINE_START];
       this.lineEnd = results[slots.LINE_END];
       this.next = results[slots.NEXT_LINE];
-      if (count === NEW_FRAME) {
-        const from = results[slots.NEW_FROM];
-        const to = results[slots.NEW_TO];
-        const colon = results[slots.NEW_COLON];
-        // A text added and asked for again would loop forever: a bug of the module, reported, not hung on.
-        if (from === lastNew) throw new Error(`The collapsed-stacks fast path asked twice for the frame text at byte ${from}.`);
-        lastNew = from;
-        const resolved = resolve(from, to, colon);
-        if (resolved === undefined) return NOT_PLAIN;
-        wasm.addFrame(from, to, colon, resolved.frame, resolved.lineIsSuffix);
-        continue; // the module goes on from that frame
-      }
-      if (count !== NOT_PLAIN) {
-        this.frameCount = results[slots.FRAME_COUNT];
-        this.framesAt = results[slots.FRAMES_AT] >> 2;
-        this.linesAt = results[slots.LINES_AT] >> 3;
-      }
-      return count;
+      this.lineNumber = results[slots.LINE_NUMBER];
+      if (answer !== NEW_FRAME) return NOT_PLAIN;
+      const from = results[slots.NEW_FROM];
+      const to = results[slots.NEW_TO];
+      const colon = results[slots.NEW_COLON];
+      // A text added and asked for again would loop forever: a bug of the module, reported, not hung on.
+      if (from === lastNew) throw new Error(`The collapsed-stacks fast path asked twice for the frame text at byte ${from}.`);
+      lastNew = from;
+      const resolved = resolve(from, to, colon);
+      if (resolved === undefined) return NOT_PLAIN;
+      wasm.addFrame(from, to, colon, resolved.frame, resolved.lineIsSuffix);
     }
+  }
+
+  /** Appends a position to the stack being built (of a line read in JavaScript); endStack() closes it. */
+  addFrame(frame: number, line: number): void {
+    this.exports.appendFrame(frame, line);
+  }
+
+  endStack(weight: number, thread: number): void {
+    this.exports.endStack(weight, thread);
+  }
+
+  /** Σ weights of the stacks so far. */
+  get totalWeight(): number {
+    return this.exports.total();
+  }
+
+  /** The stacks read so far, copied out of the module's memory. */
+  build(): StackTable {
+    const wasm = this.exports;
+    const buffer = wasm.memory.buffer;
+    const stacks = wasm.stackCount();
+    const positions = wasm.positionCount();
+    return {
+      length: stacks,
+      starts: new Uint32Array(buffer, wasm.startsAt(), stacks + 1).slice(),
+      frames: new Int32Array(buffer, wasm.framesAt(), positions).slice(),
+      lines: new Float64Array(buffer, wasm.linesAt(), positions).slice(),
+      weights: new Float64Array(buffer, wasm.weightsAt(), stacks).slice(),
+      threads: new Int32Array(buffer, wasm.threadsAt(), stacks).slice(),
+    };
   }
 
   /** The module's key hash of input[from, to) (the tests craft colliding keys with it). */
@@ -151,21 +189,9 @@ export class CollapsedLineScanner {
     return this.exports.hashOfInput(from, to) >>> 0;
   }
 
-  /** The k-th frame (root first) of the last plain line. */
-  frame(k: number): number {
-    return this.int32s[this.framesAt + k];
-  }
-
-  /** The line executing in the k-th frame of the last plain line (0: none). */
-  line(k: number): number {
-    return this.float64s[this.linesAt + k];
-  }
-
   private refreshViews(): void {
     const buffer = this.exports.memory.buffer;
     this.inputView = new Uint8Array(buffer, this.inputAt, this.inputLength);
     this.results = new Float64Array(buffer, this.exports.resultsAt(), this.slots.RESULT_SLOTS);
-    this.int32s = new Int32Array(buffer);
-    this.float64s = new Float64Array(buffer, 0, buffer.byteLength >> 3);
   }
 }

@@ -1,8 +1,8 @@
 import { compactCopy } from './compactString';
 import { ProfileFormatError } from './profileErrors';
-import type { Frame, FrameKind, Profile, RunMetadata, ThreadInfo } from './profileModel';
-import { StackTableBuilder } from './stackTable';
-import { CollapsedLineScanner, END_OF_INPUT, FrameResolution, NOT_PLAIN } from './collapsedLineScanner';
+import type { Frame, FrameKind, Profile, RunMetadata, StackTable, ThreadInfo } from './profileModel';
+import { StackStore, StackTableBuilder } from './stackTable';
+import { CollapsedLineScanner, END_OF_INPUT, FrameResolution } from './collapsedLineScanner';
 import { SubstringTable } from './substringTable';
 import { utf8BomLength } from './utf8Bom';
 
@@ -115,7 +115,7 @@ function readLineByLine(bytes: Uint8Array, options: SampledParseOptions): Profil
 function readFast({ scanner, start: first }: CollapsedInMemory, options: SampledParseOptions): Profile {
   scanner.claim();
   checkNotJson(scanner.input.subarray(first));
-  const builder = new SampledProfileBuilder();
+  const builder = new SampledProfileBuilder(scanner);
   const lineReader = new StackLineReader(builder);
   // scanner.input is taken anew after every read: the module's memory may have grown, which replaces the view.
   const resolve = (from: number, to: number, colon: number): FrameResolution | undefined => {
@@ -125,19 +125,11 @@ function readFast({ scanner, start: first }: CollapsedInMemory, options: Sampled
     const colonAt = colon < 0 ? -1 : text.length === to - from ? colon - from : utf8.decode(bytes.subarray(from, colon)).length;
     return lineReader.resolvePlainFrame(text, colonAt);
   };
-  let lineNo = 0;
+  // The module reads every plain line into the profile's stacks; the others come back here, one at a time.
   for (let start = first + utf8BomLength(scanner.input.subarray(first)); ;) {
-    const count = scanner.read(start, resolve);
-    if (count === END_OF_INPUT) break;
-    lineNo++;
+    if (scanner.readPlainLines(start, resolve) === END_OF_INPUT) break;
+    readDecoded(lineReader, scanner.input, scanner.lineStart, scanner.lineEnd, scanner.lineNumber);
     start = scanner.next;
-    if (count === NOT_PLAIN) {
-      readDecoded(lineReader, scanner.input, scanner.lineStart, scanner.lineEnd, lineNo);
-      continue;
-    }
-    const n = scanner.frameCount;
-    for (let k = 0; k < n; k++) builder.addFrame(scanner.frame(k), scanner.line(k));
-    builder.endStack(count, -1);
   }
   return builder.build('py-spy', options);
 }
@@ -243,7 +235,6 @@ class StackLineReader {
       if (!Number.isSafeInteger(line)) fail(lineNo, `a frame's line number at column ${pos + 1} is too large (more than 2^53)`);
       frames.push(frame);
       lines.push(line);
-      builder.noteLine(frame, line);
       pos = segEnd + 1;
     }
     builder.addStack(frames, lines, count, builder.threadIndex(root));
@@ -485,17 +476,17 @@ export class SampledProfileBuilder {
   private readonly names: string[] = [];
   private readonly files: string[] = [];
   private readonly kinds: FrameKind[] = [];
-  private readonly minLines: number[] = [];
   /**
    * name → the index of its first frame; names seen in more than one file also in `otherFiles`. Lookups of strings
    * the parser already holds, no key string built per frame, and no map per name (most names have one file).
    */
   private readonly frameByName = new Map<string, number>();
   private readonly otherFiles = new Map<string, Map<string, number>>();
-  private readonly stacks = new StackTableBuilder();
   private readonly threadByKey = new Map<string, number>();
   private readonly threadRoots: ThreadRoot[] = [];
-  private totalWeight = 0;
+
+  /** `stacks`: where the stacks go (the collapsed reader's fast path keeps them in its WebAssembly memory). */
+  constructor(private readonly stacks: StackStore = new StackTableBuilder()) {}
 
   /** `copy`: whether name and file may be slices of a bigger text, which the profile would otherwise keep alive. */
   frameIndex(name: string, file: string, kind: FrameKind, copy = true): number {
@@ -510,19 +501,10 @@ export class SampledProfileBuilder {
     this.names.push(ownName);
     this.files.push(ownFile);
     this.kinds.push(kind);
-    this.minLines.push(0);
     if (first === undefined) this.frameByName.set(ownName, index);
     else if (byFile === undefined) this.otherFiles.set(ownName, new Map([[ownFile, index]]));
     else byFile.set(ownFile, index);
     return index;
-  }
-
-  /** A line seen for the frame: its `line` becomes the smallest positive one. */
-  noteLine(frame: number, line: number): void {
-    if (line > 0) {
-      const seen = this.minLines[frame];
-      if (seen === 0 || line < seen) this.minLines[frame] = line;
-    }
   }
 
   /** Index of the thread a stack's roots name, or -1 when they name none. Names: the first non-empty seen. */
@@ -544,32 +526,19 @@ export class SampledProfileBuilder {
 
   /** Throws ProfileFormatError when the samples add up past 2^53 (no profiler records that many; sums would be inexact). */
   addStack(frames: ArrayLike<number>, lines: ArrayLike<number>, weight: number, thread: number): void {
-    this.checkWeight(weight);
-    this.stacks.add(frames, lines, weight, thread);
-    this.totalWeight += weight;
-  }
-
-  /** Appends a frame to the stack being built; endStack() closes it (no arrays per stack). */
-  addFrame(frame: number, line: number): void {
-    this.noteLine(frame, line);
-    this.stacks.addFrame(frame, line);
-  }
-
-  endStack(weight: number, thread: number): void {
-    this.checkWeight(weight);
-    this.stacks.endStack(weight, thread);
-    this.totalWeight += weight;
-  }
-
-  private checkWeight(weight: number): void {
-    if (!Number.isSafeInteger(this.totalWeight + weight)) {
-      throw new ProfileFormatError(`The sample counts add up to more than 2^53 (${this.totalWeight} + ${weight}): the counts are not a profiler's.`);
+    const total = this.stacks.totalWeight;
+    if (!Number.isSafeInteger(total + weight)) {
+      throw new ProfileFormatError(`The sample counts add up to more than 2^53 (${total} + ${weight}): the counts are not a profiler's.`);
     }
+    for (let k = 0; k < frames.length; k++) this.stacks.addFrame(frames[k], lines[k]);
+    this.stacks.endStack(weight, thread);
   }
 
   build(source: Profile['source'], options: SampledParseOptions): Profile {
+    const table = this.stacks.build();
+    const minLines = smallestLines(table, this.names.length);
     const frames: Frame[] = this.names.map((name, i) => ({
-      name, file: this.files[i], line: this.minLines[i], kind: this.kinds[i],
+      name, file: this.files[i], line: minLines[i], kind: this.kinds[i],
     }));
     const threads = this.threadRoots.map(threadInfo);
     const rate = options.rateHz !== undefined && options.rateHz > 0 ? options.rateHz : undefined;
@@ -579,12 +548,26 @@ export class SampledProfileBuilder {
       frames,
       functions: [],
       stacks: {
-        unit: 'samples', stacks: this.stacks.build(), threads, totalWeight: this.totalWeight,
+        unit: 'samples', stacks: table, threads, totalWeight: this.stacks.totalWeight,
         ...(rate !== undefined ? { rateHz: rate } : {}),
       },
-      totalSeconds: rate !== undefined ? this.totalWeight / rate : 0,
+      totalSeconds: rate !== undefined ? this.stacks.totalWeight / rate : 0,
     };
   }
+}
+
+/** Per frame, the smallest positive line any stack shows it at, 0 if none. */
+function smallestLines(table: StackTable, frameCount: number): Float64Array {
+  const smallest = new Float64Array(frameCount);
+  const { frames, lines } = table;
+  for (let at = 0; at < frames.length; at++) {
+    const line = lines[at];
+    if (line > 0) {
+      const f = frames[at];
+      if (smallest[f] === 0 || line < smallest[f]) smallest[f] = line;
+    }
+  }
+  return smallest;
 }
 
 /**

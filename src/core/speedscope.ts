@@ -173,7 +173,6 @@ export function parseSpeedscope(text: string, options: SampledParseOptions = {})
       merged.add(frames, lines, count, rootInfo);
     }
     for (const s of merged.inOrder) {
-      for (let k = 0; k < s.frames.length; k++) builder.noteLine(s.frames[k], s.lines[k]);
       builder.addStack(s.frames, s.lines, s.weight, builder.threadIndex(s.root));
     }
   });

@@ -1,10 +1,19 @@
 import type { StackSample, StackTable } from './profileModel';
 
+/** Where a parser puts its stacks, one position at a time, each stack closed with its weight and thread. */
+export interface StackStore {
+  addFrame(frame: number, line: number): void;
+  endStack(weight: number, thread: number): void;
+  /** Σ weights of the stacks so far. */
+  readonly totalWeight: number;
+  build(): StackTable;
+}
+
 /**
  * Builds a StackTable by appending stacks. Columns grow by doubling and are cut to size by build(), so a profile of
  * 200,000 stacks is a handful of typed arrays rather than 600,000 objects the garbage collector must copy.
  */
-export class StackTableBuilder {
+export class StackTableBuilder implements StackStore {
   private starts = new Uint32Array(1024);
   private frames = new Int32Array(4096);
   private lines = new Float64Array(4096);
@@ -12,6 +21,7 @@ export class StackTableBuilder {
   private threads = new Int32Array(1024);
   private stackCount = 0;
   private frameCount = 0;
+  totalWeight = 0;
 
   get length(): number {
     return this.stackCount;
@@ -35,6 +45,7 @@ export class StackTableBuilder {
     }
     this.weights[i] = weight;
     this.threads[i] = thread;
+    this.totalWeight += weight;
     this.stackCount = i + 1;
     this.starts[i + 1] = this.frameCount;
   }

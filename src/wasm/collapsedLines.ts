@@ -10,6 +10,10 @@
 // a time from a compact arena, and a line's table slots are all touched before any is compared so that their misses
 // overlap.
 //
+// Plain lines go straight into the profile's stack columns, kept here (frames, lines, starts, weights, threads), so
+// JavaScript is called only for a new frame text or a line to decline, and copies the columns out once at the end;
+// the stacks of declined lines are appended by JavaScript (appendFrame, endStack), so the columns keep file order.
+//
 // It answers for a line exactly what the line-by-line reader would, or declines it (NOT_PLAIN) for that reader to
 // read: anything it is unsure of (roots, empty frames, a count or line number of more than 15 digits, no count,
 // too long a probe sequence) is declined, never guessed. The fuzz tests compare the two readers.
@@ -33,23 +37,25 @@ const MAX_PROBES: i32 = 128;
 /** Bytes after the input, all newlines: the 16-byte scans may read past its end and stop there. */
 const PADDING: usize = 32;
 
-// The results of read(), doubles at resultsAt(): their slots, exported so JavaScript takes them from here.
+// The results of run() and resume(), doubles at resultsAt(): their slots, exported so JavaScript takes them from here.
 export const LINE_START: i32 = 0;
 export const LINE_END: i32 = 1;
 export const NEXT_LINE: i32 = 2;
-export const FRAME_COUNT: i32 = 3;
-export const FRAMES_AT: i32 = 4;
-export const LINES_AT: i32 = 5;
-export const NEW_FROM: i32 = 6;
-export const NEW_TO: i32 = 7;
-export const NEW_COLON: i32 = 8;
+export const NEW_FROM: i32 = 3;
+export const NEW_TO: i32 = 4;
+export const NEW_COLON: i32 = 5;
+/** 1-based number of the line last begun (of a declined line: what the line reader's errors name). */
+export const LINE_NUMBER: i32 = 6;
 export const RESULT_SLOTS: i32 = 16;
+
+/** The largest sample total a double holds exactly: a line past it is declined, and the line reader says so. */
+const MAX_TOTAL: f64 = 9007199254740991;
 
 let input: usize = 0;
 let inputLength: usize = 0;
 let results: usize = 0;
 
-/** Per frame of the line being read: its frame (i32) and line (f64), what JavaScript copies into the model. */
+/** Per frame of the line being read: its frame (i32) and line (f64), appended to the columns when the line is done. */
 let framesOut: usize = 0;
 let linesOut: usize = 0;
 /** Per frame of the line being read, between the two passes: where it starts and ends, its colon, its key's hash. */
@@ -58,6 +64,22 @@ let cutEnd: usize = 0;
 let cutColon: usize = 0;
 let cutHash: usize = 0;
 let perLineCapacity: i32 = 0;
+
+/** The stack columns: per stack its first position (starts, one more at the end), weight and thread (-1). */
+let colStarts: usize = 0;
+let colWeights: usize = 0;
+let colThreads: usize = 0;
+let stackCapacity: i32 = 0;
+let stacks: i32 = 0;
+/** Per position: frame (i32) and line (f64). */
+let colFrames: usize = 0;
+let colLines: usize = 0;
+let positionCapacity: i32 = 0;
+let positions: i32 = 0;
+let totalWeight: f64 = 0;
+let lineNumber: f64 = 0;
+/** Input offset of the line after the last one read. */
+let nextLine: usize = 0;
 
 /** Keys copied out of the input, each `length: u32, frame: i32, bytes` 8-aligned: 20,000 keys stay in cache. */
 let arena: usize = 0;
@@ -101,8 +123,68 @@ export function allocInput(length: usize): usize {
   initTable(withoutLine, 4096);
   initTable(whole, 1024);
   growPerLine(256);
+  // About one position per 32 bytes of input, and a stack per 256: doubled when a file has more.
+  growStacks(<i32>max<usize>(1024, length >> 8));
+  growPositions(<i32>max<usize>(4096, length >> 5));
+  store<u32>(colStarts, 0);
   return input;
 }
+
+/** A new block of `size` bytes holding the `used` bytes at `from` (0: nothing yet). The old block is not reused. */
+function moved(from: usize, used: usize, size: usize): usize {
+  const to = heap.alloc(size);
+  if (from != 0) memory.copy(to, from, used);
+  return to;
+}
+
+function growStacks(capacity: i32): void {
+  colStarts = moved(colStarts, (<usize>stacks + 1) << 2, (<usize>capacity + 1) << 2);
+  colWeights = moved(colWeights, <usize>stacks << 3, <usize>capacity << 3);
+  colThreads = moved(colThreads, <usize>stacks << 2, <usize>capacity << 2);
+  stackCapacity = capacity;
+}
+
+function growPositions(capacity: i32): void {
+  colFrames = moved(colFrames, <usize>positions << 2, <usize>capacity << 2);
+  colLines = moved(colLines, <usize>positions << 3, <usize>capacity << 3);
+  positionCapacity = capacity;
+}
+
+/** Appends one position to the stack being built (the stacks of lines JavaScript read); endStack() closes it. */
+export function appendFrame(frame: i32, line: f64): void {
+  if (positions == positionCapacity) growPositions(positionCapacity << 1);
+  store<i32>(colFrames + (<usize>positions << 2), frame);
+  store<f64>(colLines + (<usize>positions << 3), line);
+  positions++;
+}
+
+/** Closes the stack of the positions appended since the last one. JavaScript checks the total stays exact. */
+export function endStack(weight: f64, thread: i32): void {
+  if (stacks == stackCapacity) growStacks(stackCapacity << 1);
+  store<f64>(colWeights + (<usize>stacks << 3), weight);
+  store<i32>(colThreads + (<usize>stacks << 2), thread);
+  stacks++;
+  store<u32>(colStarts + (<usize>stacks << 2), <u32>positions);
+  totalWeight += weight;
+}
+
+/** Appends the plain line just read (its frames and lines in framesOut / linesOut) as a stack. */
+function appendLine(n: i32, count: f64): void {
+  if (positions + n > positionCapacity) growPositions(max<i32>(positionCapacity << 1, positions + n));
+  memory.copy(colFrames + (<usize>positions << 2), framesOut, <usize>n << 2);
+  memory.copy(colLines + (<usize>positions << 3), linesOut, <usize>n << 3);
+  positions += n;
+  endStack(count, -1);
+}
+
+export function stackCount(): i32 { return stacks; }
+export function positionCount(): i32 { return positions; }
+export function startsAt(): usize { return colStarts; }
+export function weightsAt(): usize { return colWeights; }
+export function threadsAt(): usize { return colThreads; }
+export function framesAt(): usize { return colFrames; }
+export function linesAt(): usize { return colLines; }
+export function total(): f64 { return totalWeight; }
 
 export function resultsAt(): usize {
   return results;
@@ -257,9 +339,11 @@ function lineEndFrom(at: usize): usize {
 }
 
 function setLine(lineStart: usize, lineEnd: usize): void {
+  nextLine = lineEnd - input + 1;
   store<f64>(results + (LINE_START << 3), <f64>(lineStart - input));
   store<f64>(results + (LINE_END << 3), <f64>(lineEnd - input));
-  store<f64>(results + (NEXT_LINE << 3), <f64>(lineEnd - input + 1));
+  store<f64>(results + (NEXT_LINE << 3), <f64>nextLine);
+  store<f64>(results + (LINE_NUMBER << 3), lineNumber);
 }
 
 function decline(lineStart: usize, lineEnd: usize): f64 {
@@ -274,13 +358,33 @@ function startsWithRoot(at: usize): bool {
 }
 
 /**
- * Reads the line at input offset `start`. Returns its sample count, with its frames and lines at FRAMES_AT / LINES_AT
- * (FRAME_COUNT of them, root first); NOT_PLAIN for a line the line reader must read; NEW_FRAME when a frame text is
- * seen for the first time (NEW_FROM, NEW_TO, NEW_COLON: add it, then call resume()); END past the input. Every
- * answer but END sets LINE_START, LINE_END (its newline) and NEXT_LINE.
+ * Reads lines from input offset `start`, each plain one into the stack columns, until one needs JavaScript: NOT_PLAIN
+ * for a line the line reader must read (then append its stack, and run() again from NEXT_LINE); NEW_FRAME when a
+ * frame text is seen for the first time (NEW_FROM, NEW_TO, NEW_COLON: add it, then call resume()); END past the
+ * input. Both set LINE_START, LINE_END (the line's newline), NEXT_LINE and LINE_NUMBER.
  */
-export function read(start: usize): f64 {
-  if (start >= inputLength) return END;
+export function run(start: usize): f64 {
+  let at = start;
+  while (at < inputLength) {
+    lineNumber++;
+    const count = readLine(at);
+    if (count < 0) return count;
+    at = nextLine;
+  }
+  return END;
+}
+
+/** Goes on with the line of the last NEW_FRAME, from that frame, then with the lines after it; answers as run() does. */
+export function resume(): f64 {
+  const count = findFrames(pendingFrame);
+  if (count < 0) return count;
+  return run(nextLine);
+}
+
+/**
+ * Reads the line at `start`: appends it and returns its count, or returns NOT_PLAIN or NEW_FRAME (the line pending).
+ */
+function readLine(start: usize): f64 {
   const limit = input + inputLength;
   const lineStart = input + start;
   if (startsWithRoot(lineStart)) return decline(lineStart, 0);
@@ -362,18 +466,13 @@ export function read(start: usize): f64 {
   return findFrames(0);
 }
 
-// The line read() cut, kept while JavaScript adds a new frame text, so that resume() goes on from that frame:
+// The line readLine() cut, kept while JavaScript adds a new frame text, so that resume() goes on from that frame:
 // starting the line over would make a line of n new frames cost n².
 let pendingStart: usize = 0;
 let pendingEnd: usize = 0;
 let pendingCount: f64 = 0;
 let pendingFrames: i32 = 0;
 let pendingFrame: i32 = 0;
-
-/** Goes on with the line of the last NEW_FRAME, from that frame; answers as read() does. */
-export function resume(): f64 {
-  return findFrames(pendingFrame);
-}
 
 /** Second pass: finds each key from the line's `first` frame on; a frame's line is its `:LINE)` when its key is the text before it. */
 function findFrames(first: i32): f64 {
@@ -404,10 +503,9 @@ function findFrames(first: i32): f64 {
     if (lineIsSuffix) for (let i = colon + 1; i < frameEnd - 1; i++) line = line * 10 + <f64>(<i32>load<u8>(i) - 48);
     store<f64>(linesOut + (<usize>j << 3), line);
   }
+  if (!(totalWeight + pendingCount <= MAX_TOTAL)) return decline(lineStart, lineEnd);
   setLine(lineStart, lineEnd);
-  store<f64>(results + (FRAME_COUNT << 3), <f64>n);
-  store<f64>(results + (FRAMES_AT << 3), <f64>framesOut);
-  store<f64>(results + (LINES_AT << 3), <f64>linesOut);
+  appendLine(n, pendingCount);
   return pendingCount;
 }
 

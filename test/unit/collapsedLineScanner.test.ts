@@ -1,11 +1,16 @@
 import * as assert from 'assert';
 import { CollapsedLineScanner, END_OF_INPUT, FrameResolution, NOT_PLAIN } from '../../src/core/collapsedLineScanner';
+import { stackSamplesOf } from '../../src/core/stackTable';
 
 /**
  * The WebAssembly fast path on its own. The fuzz suite checks it agrees with the line reader; these check it does
  * read plain lines itself (a module that declined every line would agree too).
  */
-interface LineRead { readonly count: number; readonly frames: number[]; readonly lines: number[]; readonly text: string }
+/** A plain line as the module stored it, or a declined one (count NOT_PLAIN) with its text and number. */
+interface LineRead { readonly count: number; readonly frames: readonly number[]; readonly lines: readonly number[]; readonly text?: string; readonly lineNumber?: number }
+
+/** Thread of the marker stack appended for each declined line, so the columns keep every line in file order. */
+const DECLINED = -7;
 
 function scanAll(text: string, resolve?: (segment: string, colon: number) => FrameResolution | undefined) {
   const bytes = new TextEncoder().encode(text);
@@ -22,28 +27,30 @@ function scanAll(text: string, resolve?: (segment: string, colon: number) => Fra
     if (frame === undefined) keys.set(key, frame = keys.size);
     return { frame, lineIsSuffix: colon >= 0 };
   };
-  const read: LineRead[] = [];
+  const declined: { text: string; lineNumber: number }[] = [];
   for (let start = 0; ;) {
-    const count = scanner.read(start, onNew);
-    if (count === END_OF_INPUT) break;
-    const frames: number[] = [];
-    const lines: number[] = [];
-    if (count !== NOT_PLAIN) for (let k = 0; k < scanner.frameCount; k++) { frames.push(scanner.frame(k)); lines.push(scanner.line(k)); }
-    read.push({ count, frames, lines, text: decode(scanner.lineStart, scanner.lineEnd) });
+    if (scanner.readPlainLines(start, onNew) === END_OF_INPUT) break;
+    declined.push({ text: decode(scanner.lineStart, scanner.lineEnd), lineNumber: scanner.lineNumber });
+    scanner.endStack(0, DECLINED);
     start = scanner.next;
   }
-  return { read, seen };
+  let d = 0;
+  const read: LineRead[] = stackSamplesOf(scanner.build()).map(s => (s.thread === DECLINED
+    ? { count: NOT_PLAIN, frames: [], lines: [], ...declined[d++] }
+    : { count: s.weight, frames: s.frames, lines: s.lines }));
+  return { read, seen, totalWeight: scanner.totalWeight };
 }
 
 describe('CollapsedLineScanner: plain lines read in WebAssembly', () => {
   it('reads plain lines: counts, frames keyed by the text before `:LINE)`, each line; a new text resolved once', () => {
-    const { read, seen } = scanAll('main (a.py:3);work (a.py:10) 5\nmain (a.py:4);work (a.py:11);zlib (libz.so) 12\nmain (a.py:3) 1');
+    const { read, seen, totalWeight } = scanAll('main (a.py:3);work (a.py:10) 5\nmain (a.py:4);work (a.py:11);zlib (libz.so) 12\nmain (a.py:3) 1');
     assert.deepStrictEqual(read, [
-      { count: 5, frames: [0, 1], lines: [3, 10], text: 'main (a.py:3);work (a.py:10)' + ' 5' },
-      { count: 12, frames: [0, 1, 2], lines: [4, 11, 0], text: 'main (a.py:4);work (a.py:11);zlib (libz.so) 12' },
-      { count: 1, frames: [0], lines: [3], text: 'main (a.py:3) 1' },
+      { count: 5, frames: [0, 1], lines: [3, 10] },
+      { count: 12, frames: [0, 1, 2], lines: [4, 11, 0] },
+      { count: 1, frames: [0], lines: [3] },
     ]);
     assert.deepStrictEqual(seen, ['main (a.py:3)', 'work (a.py:10)', 'zlib (libz.so)']);
+    assert.strictEqual(totalWeight, 18);
   });
 
   it('a CR before the newline, 15-digit counts and lines, texts longer than a word', () => {
@@ -60,6 +67,21 @@ describe('CollapsedLineScanner: plain lines read in WebAssembly', () => {
     const { read } = scanAll(lines.join('\n') + '\n');
     assert.deepStrictEqual(read.map(r => r.count), lines.map(() => NOT_PLAIN));
     assert.deepStrictEqual(read.map(r => r.text), lines);
+    assert.deepStrictEqual(read.map(r => r.lineNumber), lines.map((_, i) => i + 1));
+  });
+
+  it('keeps file order and line numbers when plain and declined lines alternate', () => {
+    const { read } = scanAll('f (a.py:1) 2\nthread (1);f (a.py:1) 3\ng (a.py:9);f (a.py:2) 4\n\nf (a.py:5) 1\n');
+    assert.deepStrictEqual(read.map(r => [r.count, r.frames, r.lineNumber]), [
+      [2, [0], undefined], [NOT_PLAIN, [], 2], [4, [1, 0], undefined], [NOT_PLAIN, [], 4], [1, [0], undefined],
+    ]);
+  });
+
+  it('declines a line whose count would take the total past 2^53, for the line reader to say so', () => {
+    // Nine lines of 10^15 - 1 add up to less than 2^53 (~9.007 × 10^15); a tenth would not.
+    const { read, totalWeight } = scanAll('f (a.py:1) 999999999999999\n'.repeat(10));
+    assert.deepStrictEqual(read.map(r => r.count), [...Array(9).fill(999999999999999), NOT_PLAIN]);
+    assert.strictEqual(totalWeight, 9 * 999999999999999);
   });
 
   it('a text the caller will not resolve declines its line, and is offered again on the next', () => {
