@@ -1,7 +1,7 @@
 import { compactCopy } from './compactString';
 import { ProfileFormatError } from './profileErrors';
-import type { Frame, FrameKind, Profile, RunMetadata, StackTable, ThreadInfo } from './profileModel';
-import { StackStore, StackTableBuilder } from './stackTable';
+import type { Frame, FrameKind, Profile, RunMetadata, ThreadInfo } from './profileModel';
+import { smallestLines, StackStore, StackTableBuilder } from './stackTable';
 import { CollapsedLineScanner, END_OF_INPUT, FrameResolution } from './collapsedLineScanner';
 import { SubstringTable } from './substringTable';
 import { utf8BomLength } from './utf8Bom';
@@ -554,20 +554,6 @@ export class SampledProfileBuilder {
       totalSeconds: rate !== undefined ? this.stacks.totalWeight / rate : 0,
     };
   }
-}
-
-/** Per frame, the smallest positive line any stack shows it at, 0 if none. */
-function smallestLines(table: StackTable, frameCount: number): Float64Array {
-  const smallest = new Float64Array(frameCount);
-  const { frames, lines } = table;
-  for (let at = 0; at < frames.length; at++) {
-    const line = lines[at];
-    if (line > 0) {
-      const f = frames[at];
-      if (smallest[f] === 0 || line < smallest[f]) smallest[f] = line;
-    }
-  }
-  return smallest;
 }
 
 /**

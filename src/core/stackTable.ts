@@ -134,3 +134,17 @@ export function stackWeightSum(table: StackTable, thread = -1): number {
   for (let i = 0; i < table.length; i++) if (thread < 0 || table.threads[i] === thread) total += table.weights[i];
   return total;
 }
+
+/** Per frame, the smallest positive line any stack shows it at, 0 if none. */
+export function smallestLines(table: StackTable, frameCount: number): Float64Array {
+  const smallest = new Float64Array(frameCount);
+  const { frames, lines } = table;
+  for (let at = 0; at < frames.length; at++) {
+    const line = lines[at];
+    if (line > 0) {
+      const f = frames[at];
+      if (smallest[f] === 0 || line < smallest[f]) smallest[f] = line;
+    }
+  }
+  return smallest;
+}

@@ -6,7 +6,7 @@ import { asObject } from '../core/jsonFields';
 import { resolveFrameFile } from '../core/frameFiles';
 import { ProfileFormatError } from '../core/profileErrors';
 import type { Frame, Profile, RunMetadata, StackTable } from '../core/profileModel';
-import { emptyStackTable, StackTableBuilder, stackWeightSum } from '../core/stackTable';
+import { emptyStackTable, smallestLines, StackTableBuilder, stackWeightSum } from '../core/stackTable';
 import { parseSpeedscope } from '../core/speedscope';
 import { ProcessListeners, ProcessOutcome, ProcessSpec, runProcess } from './childProcess';
 import { readCollapsedFile } from './collapsedFileRead';
@@ -605,27 +605,24 @@ function withResolvedFiles(profile: Profile, cwd: string): Profile {
 function compact(profile: Profile, table: StackTable): Profile {
   const remap = new Int32Array(profile.frames.length).fill(-1);
   const frames: Frame[] = [];
-  const minLine: number[] = [];
   const mapped = new Int32Array(table.frames.length);
   for (let at = 0; at < mapped.length; at++) {
     const f = table.frames[at];
     if (remap[f] < 0) {
       remap[f] = frames.length;
       frames.push(profile.frames[f]);
-      minLine.push(0);
     }
-    const g = remap[f];
-    mapped[at] = g;
-    const line = table.lines[at];
-    if (line > 0 && (minLine[g] === 0 || line < minLine[g])) minLine[g] = line;
+    mapped[at] = remap[f];
   }
+  const compacted = { ...table, frames: mapped };
+  const minLine = smallestLines(compacted, frames.length);
   const finalFrames = frames.map((f, i) => ({ ...f, line: minLine[i] }));
   const totalWeight = stackWeightSum(table);
   const old = profile.stacks!;
   return {
     ...profile,
     frames: finalFrames,
-    stacks: { ...old, stacks: { ...table, frames: mapped }, totalWeight },
+    stacks: { ...old, stacks: compacted, totalWeight },
     totalSeconds: old.rateHz ? totalWeight / old.rateHz : 0,
   };
 }
